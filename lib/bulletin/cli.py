@@ -1,0 +1,142 @@
+"""The `bulletin` command: parses arguments and calls the library; user errors print in Chinese, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import BulletinError, DataError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="政务服务通报:由导出数据生成各区县、各期通报。")
+
+DataDir = typer.Option(Path("data"), "--data-dir", help="输入数据目录")
+ParamsDir = typer.Option(Path("params"), "--params-dir", help="参数目录")
+OutDir = typer.Option(Path("outputs"), "--out-dir", help="输出目录")
+NotebooksDir = typer.Option(Path("notebooks"), "--notebooks-dir", help="通报笔记本目录")
+
+
+def friendly(command):
+    """Run a command so that expected failures print a Chinese message and exit 1, without a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DataError as exc:
+            if exc.report is not None:
+                typer.echo(exc.report.to_text(), err=True)
+            typer.echo(f"错误:{exc}", err=True)
+            raise typer.Exit(1) from None
+        except BulletinError as exc:
+            typer.echo(f"错误:{exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("已中断。", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+@app.command()
+@friendly
+def demo(
+    data_dir: Path = DataDir,
+    params_dir: Path = ParamsDir,
+    out_dir: Path = OutDir,
+    notebooks_dir: Path = NotebooksDir,
+) -> None:
+    """生成示例数据并渲染全部示例通报及索引页。"""
+    from .batch import render_many
+    from .config import load_run
+    from .demo import write_demo
+    from .index import write_index
+
+    districts = write_demo(data_dir, params_dir)
+    typer.echo(f"已生成示例数据:{'、'.join(districts)}(数据目录 {data_dir})")
+    spec = load_run(params_dir / "runs" / "demo.yaml", params_dir)
+    failures = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir)
+    index = write_index(out_dir)
+    typer.echo(f"索引页:{index}")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def run(
+    district: str = typer.Option(..., "--district", help="区县代码,如 yunhe"),
+    period: str = typer.Option(..., "--period", help="统计期,如 2024-06、2024-Q2、2024-H1、2024"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="通报类型;省略则渲染该区县启用的全部类型"),
+    data_dir: Path = DataDir,
+    params_dir: Path = ParamsDir,
+    out_dir: Path = OutDir,
+    notebooks_dir: Path = NotebooksDir,
+) -> None:
+    """渲染一期通报。"""
+    from .config import check_id, load_district
+    from .index import write_index
+    from .runner import run_bulletin
+
+    kinds = [kind] if kind else list(load_district(params_dir, check_id(district)).kinds)
+    for k in kinds:
+        result = run_bulletin(district, period, k, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                              notebooks_dir=notebooks_dir)
+        for path in result.files:
+            typer.echo(f"已生成:{path}")
+    write_index(out_dir)
+
+
+@app.command()
+@friendly
+def batch(
+    runfile: Path = typer.Argument(..., help="运行清单,如 params/runs/demo.yaml"),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="并行数"),
+    data_dir: Path = DataDir,
+    params_dir: Path = ParamsDir,
+    out_dir: Path = OutDir,
+    notebooks_dir: Path = NotebooksDir,
+) -> None:
+    """按运行清单批量渲染通报;单个失败不影响其他,结束时汇总。"""
+    from .batch import render_many
+    from .config import load_run
+    from .index import write_index
+
+    spec = load_run(runfile, params_dir)
+    failures = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                           notebooks_dir=notebooks_dir, jobs=jobs)
+    write_index(out_dir)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def validate(
+    district: str = typer.Option(..., "--district", help="区县代码"),
+    data_dir: Path = DataDir,
+) -> None:
+    """校验区县数据并打印校验报告。"""
+    from .config import check_id
+    from .validation import validate_district
+
+    _, report = validate_district(data_dir, check_id(district))
+    typer.echo(report.to_text())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def index(out_dir: Path = OutDir) -> None:
+    """重建 outputs/index.html。"""
+    from .index import write_index
+
+    typer.echo(f"索引页:{write_index(out_dir)}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

@@ -1,0 +1,142 @@
+"""One figures dict per district x period x kind: every number a bulletin states (the <kind>.json)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import metrics as m
+from .calendar import WorkCalendar
+from .config import District, Scheme
+from .periods import Period
+from .scoring import score_departments, score_summary
+from .tables import Tables
+
+TREND_MONTHS = 12
+
+
+def compute_figures(
+    tables: Tables,
+    district: District,
+    scheme: Scheme | None,
+    calendar: WorkCalendar,
+    period: Period,
+    kind: str,
+) -> dict[str, Any]:
+    """The figures of one bulletin, as plain JSON-ready values (rates as fractions, None where undefined)."""
+    figures: dict[str, Any] = {
+        "district": district.id,
+        "district_name": district.name,
+        "period": period.text,
+        "period_label": period.label,
+        "kind": kind,
+        "demo": district.demo,
+        "tables": tables.present(),
+    }
+    per_department: list[pd.DataFrame] = []
+    if tables.cases is not None:
+        figures["cases"], dept_cases = _cases(tables, calendar, period)
+        figures["trend"] = _trend(tables.cases, period)
+        per_department.append(dept_cases)
+    if tables.evaluations is not None:
+        figures["evaluations"] = m.evaluation_metrics(tables.evaluations, period, district.satisfaction)
+        per_department.append(m.department_evaluation_metrics(tables.evaluations, period, district.satisfaction))
+    if tables.complaints is not None:
+        figures["complaints"] = m.complaint_metrics(tables.complaints, period)
+        per_department.append(m.department_complaint_metrics(tables.complaints, period))
+    if tables.items is not None:
+        figures["catalog"] = m.catalog_metrics(tables.items, period)
+    if tables.inspections is not None:
+        figures["inspections"] = m.inspection_metrics(tables.inspections, period)
+        figures["inspections"]["findings"] = _records(m.inspection_findings(tables.inspections, period))
+    if tables.services is not None:
+        figures["services"] = m.service_metrics(tables.services, period)
+    if tables.leader_visits is not None:
+        figures["leader_visits"] = m.leader_visit_metrics(tables.leader_visits, period)
+    if tables.certificates is not None:
+        figures["certificates"] = m.certificate_metrics(tables.certificates, period)
+
+    departments = _scored_departments(tables)
+    table = pd.concat(per_department, axis=1) if per_department else pd.DataFrame()
+    table = table.reindex(sorted(set(table.index) | set(departments)))
+    if scheme is not None and departments:
+        scored = score_departments(scheme, departments, table, tables.inspections, tables.assessment, period)
+        figures["scores"] = {"scheme": scheme.name, **score_summary(scored, scheme.base)}
+        figures["scores"]["items"] = [
+            {"id": i.id, "name": i.name, "category": i.category, "source": i.source} for i in scheme.items
+        ]
+        table = scored.set_index("department").join(table, how="left").reset_index()
+    else:
+        table = table.rename_axis("department").reset_index()
+    figures["departments"] = _records(table)
+    figures["notes"] = district.notes_for(period)
+    return clean(figures)
+
+
+def _cases(tables: Tables, calendar: WorkCalendar, period: Period) -> tuple[dict[str, Any], pd.DataFrame]:
+    frame = m.case_frame(tables.cases, tables.items, period, calendar)
+    result = m.case_metrics(frame, period)
+    bases = {"year_ago": period.year_ago(), "previous": period.previous()}
+    for key, base in bases.items():
+        base_frame = m.case_frame(tables.cases, tables.items, base, calendar)
+        base_metrics = m.case_metrics(base_frame, base)
+        result[key] = {
+            "period": base.text,
+            "period_label": base.label,
+            **{k: base_metrics[k] for k in ("received", "completed", "completion_rate", "on_time_rate", "instant")},
+        }
+    result["yoy"] = m.change(result["received"], result["year_ago"]["received"] or None)
+    result["mom"] = m.change(result["received"], result["previous"]["received"] or None)
+    return result, m.department_case_metrics(frame, period)
+
+
+def _trend(cases: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """Received and completed per month over the last 12 months up to the period end (or the period's months)."""
+    months = [p.text for p in Period(period.last - TREND_MONTHS + 1, period.last, "range").month_periods()]
+    if period.n_months > TREND_MONTHS:
+        months = period.months()
+    series = m.monthly_cases(cases, months)
+    return {"months": months, "received": series["received"].tolist(), "completed": series["completed"].tolist()}
+
+
+def _scored_departments(tables: Tables) -> list[str]:
+    """Stationed departments (all when the table is missing, then those seen in cases)."""
+    if tables.departments is not None:
+        d = tables.departments
+        return sorted(d.loc[d["stationed"].fillna(True).astype(bool), "department"].astype(str))
+    if tables.cases is not None:
+        return sorted(tables.cases["department"].dropna().astype(str).unique())
+    return []
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dict(orient="records"):
+        out.append({str(k): _plain(v) for k, v in row.items()})
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def clean(value: Any) -> Any:
+    """The value with numpy scalars made plain and NaN/inf made None, recursively (JSON-ready)."""
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return _plain(value)

@@ -1,0 +1,324 @@
+"""Pure metric functions: validated tables and a period in, plain numbers and frames out (SPEC "Metric definitions")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .calendar import WorkCalendar
+from .periods import Period
+
+INSTANT = "即办件"
+CHANNELS = ("窗口", "一网通办", "全程网办", "掌上办")
+ONLINE_CHANNELS = ("一网通办", "全程网办", "掌上办")
+FULLY_ONLINE = ("全程网办", "掌上办")
+RATINGS = (5, 4, 3, 2, 1)
+RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+_MEAN_RATING_PCT = {5: 1.0, 4: 0.8, 3: 0.6, 2: 0.4, 1: 0.2}
+
+
+def rate(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator as a float, None where the denominator is 0."""
+    return float(numerator) / float(denominator) if denominator else None
+
+
+def change(this: float | None, base: float | None) -> float | None:
+    """(this - base) / base, None where either is missing or the base is 0 (同比 / 环比 of counts)."""
+    if this is None or base is None or base == 0:
+        return None
+    return (float(this) - float(base)) / float(base)
+
+
+def _bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start of the first day and start of the day after the last day."""
+    return pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
+
+
+def _within(values: pd.Series, period: Period) -> pd.Series:
+    start, stop = _bounds(period)
+    return (values >= start) & (values < stop)
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    """Value counts as a plain dict, largest first, ties by name (deterministic)."""
+    counts = values.dropna().astype(str).value_counts()
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {k: int(v) for k, v in ordered}
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def case_frame(cases: pd.DataFrame, items: pd.DataFrame | None, period: Period, calendar: WorkCalendar) -> pd.DataFrame:
+    """The cases a period's figures need (received in it, or still open at its start), with item type and deadline."""
+    start, stop = _bounds(period)
+    relevant = ((cases["received_at"] >= start) & (cases["received_at"] < stop)) | (
+        (cases["received_at"] < start) & ~(cases["completed_at"] < start)
+    )
+    frame = cases.loc[relevant].copy()
+    if items is not None:
+        lookup = items.set_index("item_code")
+        days = lookup["promised_days"].astype("Float64").fillna(lookup["legal_days"].astype("Float64"))
+        frame["item_type"] = frame["item_code"].map(lookup["item_type"])
+        frame["promised_days"] = frame["item_code"].map(days)
+    else:
+        frame["item_type"] = pd.NA
+        frame["promised_days"] = np.nan
+    frame["deadline"] = calendar.deadlines(frame["received_at"], frame["promised_days"])
+    return frame
+
+
+def _flags(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Boolean columns per case: received, completed, instant, same_day, early, on_time, overdue_open."""
+    start, stop = _bounds(period)
+    end_day = pd.Timestamp(period.end)
+    received = (frame["received_at"] >= start) & (frame["received_at"] < stop)
+    done_by_end = frame["completed_at"] < stop
+    completed = received & done_by_end
+    done_day = frame["completed_at"].dt.normalize()
+    is_instant = frame["item_type"].astype("string").eq(INSTANT).fillna(False).astype(bool)
+    no_deadline = frame["deadline"].isna()
+    on_time = completed & (no_deadline | (done_day <= frame["deadline"]))
+    return pd.DataFrame(
+        {
+            "received": received,
+            "completed": completed,
+            "instant": completed & is_instant,
+            "same_day": completed & is_instant & (done_day == frame["received_at"].dt.normalize()),
+            "early": completed & ~is_instant & ~no_deadline & (done_day < frame["deadline"]),
+            "on_time": on_time,
+            "overdue_open": (frame["received_at"] < stop) & ~done_by_end & (frame["deadline"] < end_day),
+        },
+        index=frame.index,
+    )
+
+
+def case_metrics(frame: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """受理, 办结, 办结率, 即办件, 即时办结率, 提前办结, 按时办结率, 超期未办 and breakdowns for the period."""
+    f = _flags(frame, period)
+    received = frame.loc[f["received"]]
+    township = frame["township"].astype("string")
+    n_completed = int(f["completed"].sum())
+    n_instant = int(f["instant"].sum())
+    return {
+        "received": int(f["received"].sum()),
+        "completed": n_completed,
+        "completion_rate": rate(n_completed, f["received"].sum()),
+        "instant": n_instant,
+        "instant_same_day": int(f["same_day"].sum()),
+        "instant_same_day_rate": rate(f["same_day"].sum(), n_instant),
+        "early": int(f["early"].sum()),
+        "on_time": int(f["on_time"].sum()),
+        "on_time_rate": rate(f["on_time"].sum(), n_completed),
+        "overdue_open": int(f["overdue_open"].sum()),
+        "hall": int(received["township"].isna().sum()),
+        "by_channel": {c: int((received["channel"] == c).sum()) for c in CHANNELS},
+        "by_township": _counts(received["township"]),
+        "overdue_by_township": _counts(township[f["overdue_open"]]),
+        "by_department": _counts(received["department"]),
+    }
+
+
+def department_case_metrics(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per department: received, completed, instant, early, overdue_open and the case rates."""
+    f = _flags(frame, period)
+    f["online"] = f["received"] & frame["channel"].isin(FULLY_ONLINE)
+    sums = f.groupby(frame["department"].astype(str)).sum()
+    out = pd.DataFrame(index=sums.index)
+    for col in ("received", "completed", "instant", "early", "overdue_open"):
+        out[col] = sums[col].astype("int64")
+    out["completion_rate"] = _ratio(sums["completed"], sums["received"])
+    out["instant_same_day_rate"] = _ratio(sums["same_day"], sums["instant"])
+    out["on_time_rate"] = _ratio(sums["on_time"], sums["completed"])
+    out["online_share"] = _ratio(sums["online"], sums["received"])
+    return out
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    """Elementwise num / den with NaN where den is 0."""
+    den = den.astype("float64")
+    return (num.astype("float64") / den.where(den > 0)).astype("float64")
+
+
+def monthly_cases(cases: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Received and completed-in-month counts per month (for trend charts), indexed by 'YYYY-MM'."""
+    received = cases["received_at"].dt.strftime("%Y-%m")
+    done = cases["completed_at"].dt.strftime("%Y-%m")
+    same_month = received == done
+    table = pd.DataFrame(
+        {
+            "received": received.value_counts(),
+            "completed": received[same_month].value_counts(),
+        }
+    )
+    return table.reindex(months).fillna(0).astype("int64")
+
+
+# --- evaluations (好差评) ---------------------------------------------------------------------
+
+
+def _satisfaction(ratings: pd.Series, mode: str) -> float | None:
+    total = len(ratings)
+    if not total:
+        return None
+    if mode == "satisfied_rate":
+        return rate(ratings.isin([5, 4]).sum(), total)
+    if mode == "mean_rating":
+        return float(ratings.map(_MEAN_RATING_PCT).mean())
+    return rate((ratings >= 3).sum(), total)
+
+
+def evaluation_metrics(evaluations: pd.DataFrame, period: Period, satisfaction: str = "good_rate") -> dict[str, Any]:
+    """好差评: total, by rating, 好评/差评, 好评率, 满意度 (per district setting), 差评整改率, online/offline."""
+    _, stop = _bounds(period)
+    e = evaluations.loc[_within(evaluations["evaluated_at"], period)]
+    ratings = e["rating"].astype("int64")
+    bad = ratings <= 2
+    rectified = bad & (e["rectified_at"] < stop)
+    return {
+        "total": int(len(e)),
+        "by_rating": {str(r): int((ratings == r).sum()) for r in RATINGS},
+        "good": int((~bad).sum()),
+        "bad": int(bad.sum()),
+        "good_rate": rate((~bad).sum(), len(e)),
+        "satisfaction": _satisfaction(ratings, satisfaction),
+        "rectified": int(rectified.sum()),
+        "rectified_rate": rate(rectified.sum(), bad.sum()),
+        "online": int((e["channel"] == "线上").sum()),
+        "offline": int((e["channel"] == "线下").sum()),
+    }
+
+
+def department_evaluation_metrics(evaluations: pd.DataFrame, period: Period, satisfaction: str = "good_rate") -> pd.DataFrame:
+    """Per department: evaluations, bad, good_rate, satisfaction, rectified_rate."""
+    _, stop = _bounds(period)
+    e = evaluations.loc[_within(evaluations["evaluated_at"], period)]
+    ratings = e["rating"].astype("int64")
+    bad = ratings <= 2
+    by = e["department"].astype(str)
+    frame = pd.DataFrame(
+        {
+            "evaluations": 1,
+            "bad": bad,
+            "good": ~bad,
+            "rectified": bad & (e["rectified_at"] < stop),
+            "satisfied": ratings.isin([5, 4]),
+            "points": ratings.map(_MEAN_RATING_PCT),
+        }
+    )
+    sums = frame.groupby(by).sum()
+    out = pd.DataFrame(index=sums.index)
+    out["evaluations"] = sums["evaluations"].astype("int64")
+    out["bad"] = sums["bad"].astype("int64")
+    out["good_rate"] = _ratio(sums["good"], sums["evaluations"])
+    numerator = {"good_rate": sums["good"], "satisfied_rate": sums["satisfied"], "mean_rating": sums["points"]}[satisfaction]
+    out["satisfaction"] = _ratio(numerator, sums["evaluations"])
+    out["rectified_rate"] = _ratio(sums["rectified"], sums["bad"])
+    return out
+
+
+# --- complaints (投诉) -----------------------------------------------------------------------
+
+
+def complaint_metrics(complaints: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """投诉: total, by source, by department, 办结率, 回访满意率."""
+    _, stop = _bounds(period)
+    c = complaints.loc[_within(complaints["received_at"], period)]
+    resolved = c["resolved_at"] < stop
+    answered = c["callback_satisfied"].dropna().astype(bool)
+    return {
+        "total": int(len(c)),
+        "by_source": _counts(c["source"]),
+        "by_department": _counts(c["department"]),
+        "resolved": int(resolved.sum()),
+        "resolved_rate": rate(resolved.sum(), len(c)),
+        "callback_satisfied_rate": rate(answered.sum(), len(answered)),
+    }
+
+
+def department_complaint_metrics(complaints: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per department: complaints received and complaint_resolved_rate."""
+    _, stop = _bounds(period)
+    c = complaints.loc[_within(complaints["received_at"], period) & complaints["department"].notna()]
+    frame = pd.DataFrame({"complaints": 1, "resolved": c["resolved_at"] < stop})
+    sums = frame.groupby(c["department"].astype(str)).sum()
+    out = pd.DataFrame(index=sums.index)
+    out["complaints"] = sums["complaints"].astype("int64")
+    out["complaint_resolved_rate"] = _ratio(sums["resolved"], sums["complaints"])
+    return out
+
+
+# --- catalog (事项目录) ----------------------------------------------------------------------
+
+
+def catalog_metrics(items: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """事项目录 as of the period end: items, 即办件占比, 网上可办率, 承诺时限压缩率, 环节精简率, added, cancelled."""
+    _, stop = _bounds(period)
+    in_use = items.loc[~(items["added_on"] >= stop) & ~(items["cancelled_on"] < stop)]
+    both = in_use[["promised_days", "legal_days"]].dropna()
+    steps = in_use[["steps", "steps_before"]].dropna()
+    legal = float(both["legal_days"].sum())
+    before = float(steps["steps_before"].sum())
+    return {
+        "items": int(len(in_use)),
+        "instant_share": rate((in_use["item_type"] == INSTANT).sum(), len(in_use)),
+        "online_rate": rate(in_use["online"].fillna(False).astype(bool).sum(), len(in_use)),
+        "time_compression": 1 - float(both["promised_days"].sum()) / legal if legal else None,
+        "steps_compression": 1 - float(steps["steps"].sum()) / before if before else None,
+        "added": int(_within(items["added_on"], period).sum()),
+        "cancelled": int(_within(items["cancelled_on"], period).sum()),
+    }
+
+
+# --- 督查, 便民服务, 局长进大厅, 电子证照 --------------------------------------------------------
+
+
+def inspection_findings(inspections: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The period's 督查 findings (date, department, category, finding, deduction), by date then department."""
+    rows = inspections.loc[_within(inspections["date"], period)]
+    cols = ["date", "department", "category", "finding", "deduction"]
+    return rows.sort_values(["date", "department", "category"], kind="stable")[cols].reset_index(drop=True)
+
+
+def inspection_metrics(inspections: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """督查: number of findings, total deduction, counts by category and by department."""
+    rows = inspection_findings(inspections, period)
+    return {
+        "total": int(len(rows)),
+        "deduction": float(rows["deduction"].sum()),
+        "by_category": _counts(rows["category"]),
+        "by_department": _counts(rows["department"]),
+    }
+
+
+def service_metrics(services: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """便民服务 (延时/预约/上门 ...): total count, by service type, departments that served."""
+    rows = services.loc[_within(services["date"], period)]
+    by_service = rows.groupby(rows["service"].astype(str))["count"].sum()
+    return {
+        "total": int(rows["count"].sum()),
+        "by_service": {k: int(v) for k, v in sorted(by_service.items(), key=lambda kv: (-kv[1], kv[0]))},
+        "departments": int(rows.loc[rows["count"] > 0, "department"].nunique()),
+    }
+
+
+def leader_visit_metrics(visits: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """局长进大厅: visits, people served, cases handled on site."""
+    rows = visits.loc[_within(visits["date"], period)]
+    return {
+        "visits": int(len(rows)),
+        "people_served": int(rows["people_served"].fillna(0).sum()),
+        "cases_handled": int(rows["cases_handled"].fillna(0).sum()),
+    }
+
+
+def certificate_metrics(certificates: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """电子证照入库: total and by certificate type over the period's months."""
+    rows = certificates.loc[certificates["month"].isin(period.months())]
+    by_type = rows.groupby(rows["cert_type"].astype(str))["count"].sum()
+    return {
+        "total": int(rows["count"].sum()),
+        "by_type": {k: int(v) for k, v in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))},
+    }

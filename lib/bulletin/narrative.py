@@ -1,0 +1,191 @@
+"""Bulletin sentences: templates over the figures dict, in official bulletin style, returned as escaped HTML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .display import change_phrase, count, join_names, pct, score, score_number
+from .markup import esc, lines, para, table
+
+ORDINALS = "一二三四五六七八九十"
+
+
+def ordinal(n: int) -> str:
+    """Chinese ordinal for 1..99 (一, 十二, 二十一)."""
+    if n <= 10:
+        return ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (ORDINALS[tens - 1] if tens > 1 else "") + "十" + (ORDINALS[ones - 1] if ones else "")
+
+
+def _comparisons(cases: dict[str, Any]) -> str:
+    parts = []
+    if cases.get("yoy") is not None:
+        parts.append(f"同比{change_phrase(cases['yoy'])}")
+    if cases.get("mom") is not None:
+        parts.append(f"环比{change_phrase(cases['mom'])}")
+    return ",".join(parts)
+
+
+def intro(f: dict[str, Any], scheme_name: str | None, center: str) -> str:
+    """The opening paragraph: on what basis, and for which period, the bulletin reports."""
+    basis = f"根据《{esc(scheme_name)}》有关规定," if scheme_name else ""
+    return para(
+        f"{basis}结合{esc(center)}日常工作和政务服务平台数据,现将{esc(f['period_label'])}"
+        f"{esc(f['district_name'])}政务服务工作情况通报如下:"
+    )
+
+
+def overview(f: dict[str, Any], scope: str) -> str:
+    """总体情况: 受理, 办结, 办结率, 即办件, 提前办结, 按时办结率, 超期未办 and their 同比/环比."""
+    c = f.get("cases")
+    if not c:
+        return ""
+    comparisons = _comparisons(c)
+    text = (
+        f"{esc(f['period_label'])},{esc(scope)}政务服务共受理办件{count(c['received'])}"
+        f"{(',' + comparisons) if comparisons else ''};办结{count(c['completed'])},办结率{pct(c['completion_rate'])}。"
+    )
+    if c["instant"]:
+        text += f"其中即办件{count(c['instant'])},当场办结{count(c['instant_same_day'])},即时办结率{pct(c['instant_same_day_rate'])}"
+        text += f";提前办结{count(c['early'])}。" if c["early"] else "。"
+    elif c["early"]:
+        text += f"其中提前办结{count(c['early'])}。"
+    if c["on_time_rate"] is not None:
+        text += f"按时办结率{pct(c['on_time_rate'])}"
+        text += f",截至期末超期未办{count(c['overdue_open'])}。" if c["overdue_open"] else ",无超期未办件。"
+    out = [para(text)]
+    channels = [(k, v) for k, v in c["by_channel"].items() if v]
+    if channels and c["received"]:
+        listed = "、".join(f"{esc(k)}{count(v)}(占{pct(v / c['received'], 1)})" for k, v in channels)
+        out.append(para(f"从申办渠道看,{listed}。"))
+    towns = c.get("by_township") or {}
+    if towns:
+        total = sum(towns.values())
+        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in towns.items())
+        text = f"从办理地点看,政务服务大厅受理{count(c['hall'])},乡镇(街道)便民服务中心受理{count(total)},其中{listed}。"
+        out.append(para(text))
+    overdue = c.get("overdue_by_township") or {}
+    if overdue:
+        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in overdue.items())
+        out.append(para(f"乡镇(街道)超期未办件:{listed},请相关乡镇(街道)抓紧办理。"))
+    top = list((c.get("by_department") or {}).items())[:5]
+    if top:
+        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in top)
+        out.append(para(f"办件量居前的单位有:{listed}。"))
+    return "".join(out)
+
+
+def scores_summary(f: dict[str, Any], scope: str) -> str:
+    """单位绩效考核: highest, lowest, mean, spread, count above base, top 3 and bottom 3."""
+    s = f.get("scores")
+    if not s or not s.get("ranking"):
+        return ""
+    text = (
+        f"按照《{esc(s['scheme'])}》,对{len(s['ranking'])}个进驻单位进行了考核。考核结果显示最高分{score(s['max'])},"
+        f"最低分{score(s['min'])},平均分{score(s['mean'])},最高分与最低分相差{score(s['spread'])},"
+        f"{esc(scope)}{s['above_base']}个单位得分高于基准分{score_number(s['base']).rstrip('0').rstrip('.')}分。"
+    )
+    if s["top3"]:
+        text += f"综合排名前三名的单位分别是:{esc(join_names(s['top3']))}"
+        text += f";综合排名后三名的单位分别是:{esc(join_names(s['bottom3']))}" if s["bottom3"] else ""
+        text += "(详见附件)。"
+    return para(text)
+
+
+def ranking_table(f: dict[str, Any]) -> str:
+    """The full ranking: 排名, 单位, category subtotals, 总分 (3 decimals)."""
+    s = f.get("scores")
+    if not s or not s.get("ranking"):
+        return ""
+    categories = list(dict.fromkeys(i["category"] for i in s["items"]))
+    by_department = {row["department"]: row for row in f["departments"]}
+    rows = []
+    for r in s["ranking"]:
+        d = by_department.get(r["department"], {})
+        cells = [r["rank"], r["department"]] + [score_number(d.get(f"category:{c}") or 0.0) for c in categories]
+        rows.append(cells + [score_number(r["total"])])
+    header = ["排名", "单位"] + categories + ["总分"]
+    return table(header, rows, cls="data ranking", numeric=[0] + list(range(2, len(header))))
+
+
+def evaluations(f: dict[str, Any]) -> str:
+    """好差评: counts by rating, 好评率, 满意度, 差评 and their 整改."""
+    e = f.get("evaluations")
+    if not e or not e["total"]:
+        return ""
+    ratings = "、".join(
+        f"{label}{count(e['by_rating'][key], '条')}"
+        for key, label in (("5", "非常满意"), ("4", "满意"), ("3", "基本满意"), ("2", "不满意"), ("1", "非常不满意"))
+        if e["by_rating"][key]
+    )
+    text = (
+        f"{esc(f['period_label'])}共收到办事群众评价{count(e['total'], '条')},其中线上评价{count(e['online'], '条')}、"
+        f"线下评价{count(e['offline'], '条')}。按评价等级分,{ratings};好评率{pct(e['good_rate'])},"
+        f"群众满意度{pct(e['satisfaction'])}。"
+    )
+    if e["bad"]:
+        text += f"收到差评{count(e['bad'], '条')},已整改{count(e['rectified'], '条')},差评整改率{pct(e['rectified_rate'])}。"
+    else:
+        text += "未收到差评。"
+    return para(text)
+
+
+def complaints(f: dict[str, Any]) -> str:
+    """投诉: total by source, by department, 办结率, 回访满意率 (never the complaint text)."""
+    c = f.get("complaints")
+    if not c or not c["total"]:
+        return ""
+    sources = "、".join(f"{esc(k)}{count(v)}" for k, v in c["by_source"].items())
+    text = f"{esc(f['period_label'])}共受理投诉{count(c['total'])},其中{sources}。办结{count(c['resolved'])},办结率{pct(c['resolved_rate'])}"
+    text += f",回访满意率{pct(c['callback_satisfied_rate'])}。" if c["callback_satisfied_rate"] is not None else "。"
+    out = [para(text)]
+    if c["by_department"]:
+        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in list(c["by_department"].items())[:8])
+        out.append(para(f"涉及投诉较多的单位有:{listed}。"))
+    return "".join(out)
+
+
+def inspections(f: dict[str, Any]) -> str:
+    """督查发现问题: summary, then each finding with its department."""
+    i = f.get("inspections")
+    if not i or not i["total"]:
+        return ""
+    categories = "、".join(f"{esc(k)}{v}个" for k, v in i["by_category"].items())
+    out = [
+        para(
+            f"{esc(f['period_label'])}中心督查组通过日常巡查、随机抽查等方式,共发现问题{i['total']}个"
+            f"(其中{categories}),涉及{len(i['by_department'])}个单位,合计扣分{score_number(i['deduction']).rstrip('0').rstrip('.')}分。具体如下:"
+        )
+    ]
+    rows = [
+        (r["date"], r["department"], r["category"], r["finding"], score_number(r["deduction"]).rstrip("0").rstrip("."))
+        for r in i["findings"]
+    ]
+    out.append(table(["日期", "单位", "类别", "问题描述", "扣分"], rows, cls="data findings", numeric=[4]))
+    return "".join(out)
+
+
+def other_work(f: dict[str, Any]) -> str:
+    """便民服务, 局长进大厅 and 电子证照入库 totals, where the tables exist."""
+    out = []
+    s = f.get("services")
+    if s and s["total"]:
+        kinds = "、".join(f"{esc(k)}{v}次" for k, v in s["by_service"].items())
+        out.append(para(f"便民利企服务方面,{s['departments']}个单位积极为群众提供延时、预约、上门等服务共{s['total']}次,其中{kinds}。"))
+    v = f.get("leader_visits")
+    if v and v["visits"]:
+        out.append(
+            para(f"“局长进大厅”活动方面,各单位负责同志进大厅{v['visits']}人次,接待办事群众{v['people_served']}人次,现场办理业务{count(v['cases_handled'])}。")
+        )
+    c = f.get("certificates")
+    if c and c["total"]:
+        kinds = "、".join(f"{esc(k)}{count(n, '个')}" for k, n in list(c["by_type"].items())[:5])
+        out.append(para(f"电子证照方面,共入库电子证照{count(c['total'], '个')},其中{kinds}。"))
+    return "".join(out)
+
+
+def note(f: dict[str, Any], key: str) -> str:
+    """Analyst text from the district file (problems / next_steps), verbatim and escaped."""
+    text = (f.get("notes") or {}).get(key)
+    return lines(text) if text else ""

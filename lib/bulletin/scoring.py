@@ -1,0 +1,121 @@
+"""绩效考核: department totals from a scheme (metric scales, 督查 deductions, manual and bonus points), ranks and summary."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import Scheme, ScoreItem
+from .periods import Period
+
+
+def interpolate(scale: tuple[tuple[float, float], ...], value: float) -> float:
+    """Points for a value: linear between the scale's points, clamped to the first and last."""
+    xs = [p[0] for p in scale]
+    ys = [p[1] for p in scale]
+    return float(np.interp(value, xs, ys))
+
+
+def round_half_up(value: float, digits: int) -> float:
+    """value rounded half-up (四舍五入) to `digits` decimals, via its shortest decimal repr."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _metric_points(item: ScoreItem, values: pd.Series) -> pd.Series:
+    """A department with no value for the metric (no cases, no evaluations) gets 0 points for the item."""
+    return values.map(lambda v: 0.0 if pd.isna(v) else interpolate(item.scale, float(v))).astype("float64")
+
+
+def _inspection_points(item: ScoreItem, departments: pd.Index, inspections: pd.DataFrame | None, period: Period) -> pd.Series:
+    if inspections is None:
+        return pd.Series(0.0, index=departments)
+    start, stop = pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    rows = inspections.loc[
+        (inspections["date"] >= start) & (inspections["date"] < stop) & inspections["category"].isin(item.categories)
+    ]
+    deducted = rows.groupby(rows["department"].astype(str))["deduction"].sum().reindex(departments, fill_value=0.0)
+    if item.cap is not None:
+        deducted = deducted.clip(upper=item.cap)
+    return -deducted.astype("float64")
+
+
+def _manual_points(item: ScoreItem, departments: pd.Index, assessment: pd.DataFrame | None, period: Period) -> pd.Series:
+    if assessment is None:
+        return pd.Series(0.0, index=departments)
+    names = assessment["item"].astype(str).str.strip()
+    rows = assessment.loc[assessment["month"].isin(period.months()) & names.isin([item.id, item.name])]
+    points = rows.groupby(rows["department"].astype(str))["points"].sum().reindex(departments, fill_value=0.0)
+    return points.clip(lower=item.min, upper=item.max).astype("float64")
+
+
+def score_departments(
+    scheme: Scheme,
+    departments: list[str],
+    metrics: pd.DataFrame,
+    inspections: pd.DataFrame | None,
+    assessment: pd.DataFrame | None,
+    period: Period,
+) -> pd.DataFrame:
+    """Per scored department: each item's points, category subtotals, total, rank (ties share) and grade; best first."""
+    index = pd.Index(sorted(departments), name="department")
+    metrics = metrics.reindex(index)
+    out = pd.DataFrame(index=index)
+    for item in scheme.items:
+        if item.source == "metric":
+            column = metrics[item.metric] if item.metric in metrics else pd.Series(np.nan, index=index)
+            out[item.id] = _metric_points(item, column)
+        elif item.source == "inspections":
+            out[item.id] = _inspection_points(item, index, inspections, period)
+        else:
+            out[item.id] = _manual_points(item, index, assessment, period)
+    for category in scheme.categories:
+        ids = [i.id for i in scheme.items if i.category == category]
+        out[f"category:{category}"] = out[ids].sum(axis=1)
+    out["total"] = scheme.base + out[[i.id for i in scheme.items]].sum(axis=1)
+    shown = out["total"].map(lambda t: round_half_up(t, 3))
+    out["rank"] = shown.rank(method="min", ascending=False).astype("int64")
+    out["grade"] = shown.map(lambda t: grade_of(scheme, t))
+    out = out.reset_index()
+    order = np.lexsort((out["department"].to_numpy(), out["rank"].to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def grade_of(scheme: Scheme, total: float) -> str | None:
+    """The scheme's 等次 for a total (the first grade whose min it reaches), None without grades."""
+    for grade in scheme.grades:
+        if total >= grade.min:
+            return grade.name
+    return scheme.grades[-1].name if scheme.grades else None
+
+
+def score_summary(scored: pd.DataFrame, base: float) -> dict[str, Any]:
+    """max / min / mean / spread / above_base over the totals, the ranking, top 3 and bottom 3."""
+    totals = scored["total"]
+    if totals.empty:
+        return {"base": base, "max": None, "min": None, "mean": None, "spread": None, "above_base": 0,
+                "ranking": [], "top3": [], "bottom3": [], "by_grade": {}}
+    ranking = [
+        {"department": str(r.department), "total": float(r.total), "rank": int(r.rank),
+         **({"grade": r.grade} if r.grade is not None else {})}
+        for r in scored.itertuples(index=False)
+    ]
+    by_grade: dict[str, list[str]] = {}
+    for row in ranking:
+        if "grade" in row:
+            by_grade.setdefault(row["grade"], []).append(row["department"])
+    return {
+        "base": float(base),
+        "max": float(totals.max()),
+        "min": float(totals.min()),
+        "mean": float(totals.mean()),
+        "spread": float(totals.max() - totals.min()),
+        "above_base": int((totals > base).sum()),
+        "ranking": ranking,
+        "top3": [r["department"] for r in ranking[:3]],
+        "bottom3": [r["department"] for r in ranking[-3:]] if len(ranking) > 3 else [],
+        "by_grade": by_grade,
+    }

@@ -1,0 +1,26 @@
+"""Safe YAML reading: params files are data, never code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+
+
+def load_yaml(path: Path):
+    """The parsed content of a YAML file (safe loader); ConfigError naming the file and line if malformed."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"找不到参数文件 {path}。") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"参数文件 {path} 不是 UTF-8 编码的文本。") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark is not None else ""
+        raise ConfigError(f"参数文件 {path} {where}格式错误:{getattr(exc, 'problem', exc)}。") from None
