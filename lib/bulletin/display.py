@@ -47,23 +47,23 @@ def score_number(value: float) -> str:
 
 
 def change_phrase(value: float | None, word_up: str = "增加", word_down: str = "减少") -> str:
-    """A relative change worded: 增加12.3% / 减少25% / 持平; empty where undefined."""
+    """A relative change worded with one decimal: 增加12.3% / 减少25.0% / 持平; empty where undefined."""
     if value is None:
         return ""
     shown = _half_up(abs(value) * 100, 1)
     if shown == 0:
         return "持平"
-    return f"{word_up if value > 0 else word_down}{_trim(shown)}%"
+    return f"{word_up if value > 0 else word_down}{shown:.1f}%"
 
 
 def point_change_phrase(this: float | None, base: float | None) -> str:
-    """A change of rates in percentage points: 上升0.2个百分点 / 下降1.5个百分点 / 持平; empty where undefined."""
+    """A change of rates in percentage points: 增加0.2个百分点 / 减少1.5个百分点 / 持平; empty where undefined."""
     if this is None or base is None:
         return ""
     diff = _half_up((this - base) * 100, 2)
     if diff == 0:
         return "持平"
-    return f"{'上升' if diff > 0 else '下降'}{_trim(abs(diff))}个百分点"
+    return f"{'增加' if diff > 0 else '减少'}{_trim(abs(diff))}个百分点"
 
 
 def join_names(names: list[str], sep: str = "、") -> str:

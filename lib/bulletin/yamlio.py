@@ -24,3 +24,5 @@ def load_yaml(path: Path):
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark is not None else ""
         raise ConfigError(f"参数文件 {path} {where}格式错误:{getattr(exc, 'problem', exc)}。") from None
+    except ValueError as exc:  # e.g. a date-looking value that is no date (2027-13-01)
+        raise ConfigError(f"参数文件 {path} 中有无效的值:{exc}。请检查日期等写法。") from None

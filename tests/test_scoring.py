@@ -1,0 +1,112 @@
+"""绩效考核: scales, deductions with caps, manual points, ties sharing ranks, the summary figures."""
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bulletin.config import Grade, Scheme, ScoreItem
+from bulletin.periods import parse_period
+from bulletin.scoring import interpolate, round_half_up, score_departments, score_summary
+
+SCALE = ((0.9, -5.0), (0.95, 0.0), (1.0, 5.0))
+PERIOD = parse_period("2024-06")
+
+
+def _scheme(*items, grades=()):
+    return Scheme(id="t", name="测试考核办法", base=100.0, items=tuple(items), grades=tuple(grades))
+
+
+def test_interpolate_linear_and_clamped():
+    """Points are linear between scale points and clamped beyond the ends."""
+    assert interpolate(SCALE, 0.975) == pytest.approx(2.5)
+    assert interpolate(SCALE, 0.5) == -5.0
+    assert interpolate(SCALE, 1.2) == 5.0
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_interpolate_monotone(a, b):
+    """An increasing scale never gives fewer points to a higher value."""
+    lo, hi = sorted((a, b))
+    assert interpolate(SCALE, lo) <= interpolate(SCALE, hi)
+
+
+def test_round_half_up():
+    """0.125 rounds to 0.13 and 2.5 to 3 (四舍五入, not banker's)."""
+    assert round_half_up(0.125, 2) == 0.13
+    assert round_half_up(2.5, 0) == 3.0
+
+
+def test_scores_from_all_sources():
+    """Metric points, capped inspection deductions and clamped manual points add to base 100."""
+    scheme = _scheme(
+        ScoreItem("on_time", "按时办结", "效率", "metric", metric="on_time_rate", scale=SCALE),
+        ScoreItem("discipline", "工作纪律", "纪律", "inspections", categories=("到岗",), cap=3.0),
+        ScoreItem("leadership", "领导重视", "重视", "manual", min=-5.0, max=5.0),
+    )
+    metrics = pd.DataFrame({"on_time_rate": [1.0, 0.975, None]}, index=["甲局", "乙局", "丙局"])
+    inspections = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-06-03", "2024-06-04", "2024-06-05", "2024-05-31"]),
+            "department": ["乙局", "乙局", "丙局", "丙局"],
+            "category": ["到岗", "到岗", "着装", "到岗"],
+            "deduction": [2.0, 2.0, 1.0, 5.0],
+        }
+    )
+    assessment = pd.DataFrame(
+        {"month": ["2024-06", "2024-06", "2024-06"], "department": ["甲局", "丙局", "丙局"],
+         "item": ["领导重视", "leadership", "领导重视"], "points": [7.0, 1.0, 0.5]}
+    )
+    scored = score_departments(scheme, ["甲局", "乙局", "丙局"], metrics, inspections, assessment, PERIOD)
+    totals = dict(zip(scored["department"], scored["total"]))
+    assert totals["甲局"] == pytest.approx(100 + 5 + 0 + 5)  # manual 7 clamped to 5
+    assert totals["乙局"] == pytest.approx(100 + 2.5 - 3)  # 4 deducted, capped at 3
+    assert totals["丙局"] == pytest.approx(100 + 0 - 0 + 1.5)  # 着装 not in item, May not in period
+    assert list(scored["rank"]) == [1, 2, 3]
+
+
+def test_ties_share_rank():
+    """Equal totals share a rank and the next rank is skipped (1, 2, 2, 4)."""
+    scheme = _scheme(ScoreItem("x", "X", "c", "metric", metric="good_rate", scale=((0.0, 0.0), (1.0, 10.0))))
+    metrics = pd.DataFrame({"good_rate": [0.9, 0.5, 0.5, 0.1]}, index=["甲", "乙", "丙", "丁"])
+    scored = score_departments(scheme, list(metrics.index), metrics, None, None, PERIOD)
+    assert list(scored["rank"]) == [1, 2, 2, 4]
+    assert scored["department"].iloc[0] == "甲" and scored["department"].iloc[3] == "丁"
+
+
+def test_summary_seed_000():
+    """Seed 000: highest 128.037, lowest 98.304, spread 29.733; counts above the base."""
+    scored = pd.DataFrame(
+        {"department": ["国税局", "地税局", "人社局", "畜牧局"], "total": [128.037, 120.0, 100.0, 98.304],
+         "rank": [1, 2, 3, 4], "grade": [None] * 4}
+    )
+    s = score_summary(scored, 100.0)
+    assert s["max"] == 128.037 and s["min"] == 98.304
+    assert round(s["spread"], 3) == 29.733
+    assert s["above_base"] == 2  # strictly greater than 100
+    assert s["top3"] == ["国税局", "地税局", "人社局"]
+    assert s["mean"] == pytest.approx((128.037 + 120 + 100 + 98.304) / 4)
+
+
+def test_grades():
+    """等次 follow the scheme's thresholds, highest first."""
+    scheme = _scheme(
+        ScoreItem("x", "X", "c", "metric", metric="good_rate", scale=((0.0, 0.0), (1.0, 10.0))),
+        grades=(Grade("好", 105.0), Grade("较好", 98.0), Grade("一般", 0.0)),
+    )
+    metrics = pd.DataFrame({"good_rate": [0.9, 0.1]}, index=["甲", "乙"])
+    scored = score_departments(scheme, ["甲", "乙"], metrics, None, None, PERIOD)
+    assert list(scored["grade"]) == ["好", "较好"]
+
+
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=30))
+def test_ranks_agree_with_totals(values):
+    """A department never ranks behind one with a lower total; equal shown totals share a rank."""
+    scheme = _scheme(ScoreItem("x", "X", "c", "metric", metric="good_rate", scale=((0.0, 0.0), (1.0, 10.0))))
+    names = [f"单位{i:02d}" for i in range(len(values))]
+    metrics = pd.DataFrame({"good_rate": values}, index=names)
+    scored = score_departments(scheme, names, metrics, None, None, PERIOD)
+    shown = [round_half_up(t, 3) for t in scored["total"]]
+    ranks = list(scored["rank"])
+    for i in range(len(shown)):
+        assert ranks[i] == 1 + sum(1 for s in shown if s > shown[i])
