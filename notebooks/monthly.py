@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (bulletin)
 #     language: python
@@ -66,4 +68,5 @@ b.section("其他重点工作", narrative.other_work(f))
 # %%
 b.section("存在问题", narrative.note(f, "problems"))
 b.section("下步工作安排", narrative.note(f, "next_steps"))
+b.attachment_link()
 b.signature()

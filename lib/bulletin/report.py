@@ -77,6 +77,13 @@ class Bulletin:
 
         display({FIGURES_MIMETYPE: self.figures, "text/plain": f"<figures of {self.title}>"}, raw=True)
 
+    def attachment_link(self) -> None:
+        """The 附件 line: a relative link to <kind>.xlsx beside the page (works offline)."""
+        name = f"{self.kind}.xlsx"
+        self.show(
+            f'<p class="attachment-line">附件:<a href="{esc(name)}">{esc(self.period.label)}各单位考核排名及办件数据({esc(name)})</a></p>'
+        )
+
     def signature(self) -> None:
         """The closing block: issuer and period."""
         d = self.district

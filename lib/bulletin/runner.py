@@ -11,6 +11,7 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from .attachments import workbook_bytes
 from .calendar import load_calendar
 from .config import KIND_LABELS, check_id, check_kind, load_district, load_scheme
 from .errors import ParamError, RenderError
@@ -73,7 +74,7 @@ def run_bulletin(
     out_dir: Path = Path("outputs"),
     notebooks_dir: Path | None = None,
 ) -> RunResult:
-    """Render outputs/<district>/<period>/<kind>.{ipynb,html,json}; nothing is written unless every step succeeds."""
+    """Render outputs/<district>/<period>/<kind>.{html,json,xlsx,ipynb}; nothing is written unless every step succeeds."""
     data_dir, params_dir, out_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve()
     district, period, kind = check_parameters(district, period, kind, params_dir)
     settings = load_district(params_dir, district)
@@ -99,6 +100,7 @@ def run_bulletin(
     files = {
         f"{kind}.html": html.encode("utf-8"),
         f"{kind}.json": (json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        f"{kind}.xlsx": workbook_bytes(figures),
         f"{kind}.ipynb": (nbformat.writes(executed) + "\n").encode("utf-8"),
     }
     written = publish(bulletin_dir(out_dir, district, period), files)
