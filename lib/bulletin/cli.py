@@ -140,3 +140,7 @@ def index(out_dir: Path = OutDir) -> None:
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+
+if __name__ == "__main__":
+    main()

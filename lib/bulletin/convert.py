@@ -1,0 +1,144 @@
+"""Typing text cells by column kind: dates in the usual export forms, 是/否, rating labels, numbers.
+
+A cell that cannot be converted becomes missing and is reported as a `CellProblem`; the pandera
+schema then checks rules on the typed frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .schemas import DTYPES, Col
+
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M:%S",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y.%m.%d",
+    "%Y%m%d",
+)
+MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y年%m月", "%Y%m", "%Y.%m")
+EARLIEST, LATEST = pd.Timestamp("1990-01-01"), pd.Timestamp("2100-01-01")
+
+TRUE_WORDS = ("是", "Y", "y", "YES", "Yes", "yes", "TRUE", "True", "true", "1", "1.0", "√", "进驻", "满意")
+FALSE_WORDS = ("否", "N", "n", "NO", "No", "no", "FALSE", "False", "false", "0", "0.0", "×", "未进驻", "不满意")
+BOOLS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+RATING_WORDS = {"非常满意": 5, "满意": 4, "基本满意": 3, "不满意": 2, "非常不满意": 1}
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A cell whose text is not of its column's kind."""
+
+    row: int  # index label of the frame
+    column: str
+    value: str
+    rule: str
+
+
+def parse_datetimes(text: pd.Series) -> pd.Series:
+    """Datetimes from text in any of DATETIME_FORMATS (each value may use its own); NaT where none fits."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    todo = text != ""
+    for fmt in DATETIME_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
+        todo.loc[ok[ok].index] = False
+    return out
+
+
+def _months(text: pd.Series) -> pd.Series:
+    """'YYYY-MM' from month text ('2024-06', '2024年6月', '202406') or from a date; NA where unreadable."""
+    out = pd.Series(pd.NA, index=text.index, dtype="string")
+    todo = text != ""
+    for fmt in MONTH_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        out.loc[ok[ok].index] = parsed[ok].dt.strftime("%Y-%m")
+        todo.loc[ok[ok].index] = False
+    if todo.any():
+        dates = parse_datetimes(text.where(todo, ""))
+        ok = dates.notna()
+        out.loc[ok] = dates[ok].dt.strftime("%Y-%m")
+    return out
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    return pd.to_numeric(text.str.replace(",", "", regex=False).where(text != ""), errors="coerce").astype("float64")
+
+
+def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str]:
+    """(typed values, mask of non-empty cells that failed, rule text for those)."""
+    filled = text != ""
+    kind = col.kind
+    if kind == "text":
+        return text.where(filled).astype("string"), pd.Series(False, index=text.index), ""
+    if kind == "bool":
+        values = text.map(BOOLS).astype("boolean")
+        return values, filled & values.isna(), "应为“是”或“否”"
+    if kind in ("int", "number"):
+        numbers = _numbers(text)
+        bad = filled & numbers.isna()
+        if kind == "number":
+            return numbers, bad, "应为数字"
+        fractional = numbers.notna() & (numbers % 1 != 0)
+        return numbers.where(~fractional).round().astype("Int64"), bad | fractional, "应为整数"
+    if kind == "rating":
+        words = text.map(RATING_WORDS)
+        numbers = _numbers(text.where(words.isna(), ""))
+        values = words.astype("float64").fillna(numbers)
+        fractional = values.notna() & (values % 1 != 0)
+        values = values.where(~fractional)
+        return values.round().astype("Int64"), filled & values.isna(), "应为1-5的整数或“非常满意/满意/基本满意/不满意/非常不满意”"
+    if kind in ("datetime", "date"):
+        values = parse_datetimes(text)
+        bad = filled & values.isna()
+        outside = values.notna() & ((values < EARLIEST) | (values >= LATEST))
+        values = values.where(~outside)
+        if kind == "date":
+            values = values.dt.normalize()
+        return values, bad | outside, "日期无法识别或超出合理范围(1990-2099年;可写作2024-06-03、2024/06/03 09:12、2024年6月3日)"
+    if kind == "month":
+        values = _months(text)
+        return values, filled & values.isna(), "月份无法识别(应写作如2024-06或2024年6月)"
+    raise ValueError(f"unknown column kind {kind}")
+
+
+def convert_frame(raw: pd.DataFrame, cols: tuple[Col, ...]) -> tuple[pd.DataFrame, list[CellProblem], dict[str, pd.Series]]:
+    """Typed frame of all declared columns (absent optional columns filled with their default),
+    the cells that failed, and per column the mask of those cells."""
+    typed: dict[str, pd.Series] = {}
+    problems: list[CellProblem] = []
+    failed: dict[str, pd.Series] = {}
+    for col in cols:
+        if col.name not in raw.columns:
+            default = col.default if col.default is not None else pd.NA
+            typed[col.name] = pd.Series(default, index=raw.index).astype(DTYPES[col.kind])
+            continue
+        text = raw[col.name]
+        values, bad, rule = convert_column(text, col)
+        if col.default is not None:
+            values = values.where(text != "", col.default).astype(DTYPES[col.kind])
+        typed[col.name] = values
+        if bad.any():
+            failed[col.name] = bad
+            problems.extend(CellProblem(int(r), col.name, str(v), rule) for r, v in text[bad].items())
+    return pd.DataFrame(typed, index=raw.index), problems, failed
+

@@ -1,0 +1,247 @@
+"""Validate a district's exports once, at the edge: every problem with file, Excel row, column, value and rule.
+
+`validate_district` reads every table (io.py), types it (convert.py), checks it with its pandera
+schema (lazy: all failures at once) and across tables (departments and items must be known), and
+returns the typed `Tables` with a `Report`. Nothing downstream re-checks or re-parses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .convert import convert_frame
+from .errors import DataError
+from .io import SourceProblem, read_source, source_files
+from .schemas import REFERENCES, TABLES, column, row_rule, schema
+from .tables import TABLE_NAMES, Tables
+
+TABLE_LABELS = {
+    "departments": "单位名单",
+    "townships": "乡镇街道",
+    "items": "事项目录",
+    "cases": "办件",
+    "evaluations": "好差评",
+    "complaints": "投诉",
+    "inspections": "督查",
+    "assessment": "考核评分",
+    "services": "便民服务",
+    "certificates": "电子证照",
+    "staff_scores": "个人考评",
+    "attendance": "考勤",
+    "leader_visits": "局长进大厅",
+    "township_reports": "乡镇报送",
+}
+_SHOWN_PER_GROUP = 5  # rows listed one by one per file, column and rule before summarizing the rest
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the input, as an analyst fixes it in Excel."""
+
+    table: str
+    file: str
+    row: int | None  # Excel row (header row = 1); None for a whole-file or whole-column problem
+    column: str | None  # Chinese column name
+    value: str | None
+    rule: str
+    level: str = "error"  # or "warning"
+
+    def text(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.column:
+            where.append(f"列“{self.column}”")
+        value = f":值“{_clip(self.value)}”" if self.value not in (None, "") else ""
+        return f"{' '.join(where)}{value}——{self.rule}"
+
+
+def _clip(value: str | None, width: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[:width] + "…"
+
+
+@dataclass
+class Report:
+    """All problems found in one district's data."""
+
+    district: str
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # rows read per table
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        tables = "、".join(f"{TABLE_LABELS[t]}{n}行" for t, n in self.rows.items())
+        verdict = "通过" if self.ok else "未通过"
+        return (f"数据校验{verdict}:{self.district},错误{len(self.errors)}处,警告{len(self.warnings)}处。"
+                f"已读取:{tables or '无数据表'}。")
+
+    def to_text(self) -> str:
+        """The report in Chinese: a summary line, then per table and level the problems grouped by file, column, rule."""
+        lines = [self.summary()]
+        for table in TABLE_NAMES:
+            for level, label in (("error", "错误"), ("warning", "警告")):
+                found = [p for p in self.problems if p.table == table and p.level == level]
+                if not found:
+                    continue
+                lines.append(f"【{TABLE_LABELS[table]}({table})】{label}{len(found)}处")
+                groups: dict[tuple, list[Problem]] = defaultdict(list)
+                for p in found:
+                    groups[(p.file, p.column, p.rule)].append(p)
+                for group in groups.values():
+                    lines.extend(f"  {p.text()}" for p in group[:_SHOWN_PER_GROUP])
+                    rest = group[_SHOWN_PER_GROUP:]
+                    if rest:
+                        rows = "、".join(str(p.row) for p in rest[:20]) + ("等" if len(rest) > 20 else "")
+                        lines.append(f"  ……同一问题另有{len(rest)}行(第{rows}行)")
+        return "\n".join(lines)
+
+
+def _alias(table: str, name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return column(table, name).alias
+    except StopIteration:
+        return name
+
+
+def _read_table(folder: Path, table: str, problems: list[Problem]) -> tuple[pd.DataFrame, pd.Series, pd.Series] | None:
+    """All files of one table concatenated (global RangeIndex), with each row's file and Excel row; None if absent."""
+    files = source_files(folder, table)
+    if not files:
+        return None
+    parts, file_of, row_of = [], [], []
+    for path in files:
+        try:
+            raw = read_source(path, table)
+        except SourceProblem as exc:
+            problems.append(Problem(table, str(path), None, _alias(table, exc.column), None, str(exc)))
+            continue
+        missing = [c.alias for c in TABLES[table] if c.required and c.name not in raw.frame.columns]
+        if missing:
+            problems.append(Problem(table, str(path), 1, "、".join(missing), None, "缺少必需的列"))
+            continue
+        if raw.totals_dropped:
+            problems.append(Problem(table, str(path), None, None, None,
+                                    f"已忽略{raw.totals_dropped}行合计/小计行", level="warning"))
+        parts.append(raw.frame)
+        file_of.append(pd.Series(str(path), index=raw.frame.index))
+        row_of.append(pd.Series(raw.frame.index, index=raw.frame.index))
+    if not parts:
+        return pd.DataFrame(columns=[c.name for c in TABLES[table]]), pd.Series(dtype=object), pd.Series(dtype="int64")
+    frame = pd.concat(parts, ignore_index=True).fillna("")
+    return frame, pd.concat(file_of, ignore_index=True), pd.concat(row_of, ignore_index=True)
+
+
+def _schema_problems(table: str, typed: pd.DataFrame, failed: dict[str, pd.Series]) -> list[tuple[int | None, str | None, str, str]]:
+    """(frame index, column, value, rule) of every pandera failure, skipping cells conversion already reported."""
+    try:
+        schema(table).validate(typed, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    out, seen = [], set()
+    for case in cases.itertuples(index=False):
+        index = None if pd.isna(case.index) else int(case.index)
+        pair = row_rule(table, str(case.check)) if case.schema_context == "DataFrameSchema" else None
+        if pair is not None and index is not None:
+            if (index, case.check) not in seen:
+                seen.add((index, case.check))
+                value = ",".join(f"{column(table, c).alias} {_cell(typed[c].iloc[index])}" for c in pair)
+                out.append((index, pair[1], value, str(case.check)))
+            continue
+        col = case.column if isinstance(case.column, str) and case.column in typed.columns else None
+        if col and index is not None and col in failed and bool(failed[col].iloc[index]):
+            continue
+        rule = _rule_text(str(case.check), table, col)
+        if rule is None:
+            continue
+        value = None if pd.isna(case.failure_case) else str(case.failure_case)
+        if col is None and index is not None:
+            value = None
+        out.append((index, col, value, rule))
+    return out
+
+
+def _cell(value) -> str:
+    if pd.isna(value):
+        return "(空)"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _rule_text(check: str, table: str, col: str | None) -> str | None:
+    if check == "not_nullable":
+        return "不能为空"
+    if check == "field_uniqueness":
+        return "不能重复(同一编号出现多次)"
+    if check.startswith(("column_in_dataframe", "dtype(")):
+        return None  # conversion guarantees columns and types
+    return check
+
+
+def _reference_problems(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int, str, str, str]]:
+    out = []
+    for table, refs in REFERENCES.items():
+        frame = tables.get(table)
+        if frame is None:
+            continue
+        for col, parent, key in refs:
+            known = tables.get(parent)
+            if known is None:
+                continue
+            values = frame[col]
+            unknown = values.notna() & ~values.isin(set(known[key].dropna()))
+            for index, value in values[unknown].items():
+                out.append((table, int(index), col, str(value), f"不在{TABLE_LABELS[parent]}({parent})中"))
+    return out
+
+
+def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Report]:
+    """Read, type and check every table of a district; the Tables only when there is no error."""
+    folder = Path(data_dir) / district
+    if not folder.is_dir():
+        raise DataError(f"找不到区县数据目录 {folder}。请把导出的数据表放在该目录下(或先运行 bulletin demo 生成示例数据)。")
+    report = Report(district)
+    typed: dict[str, pd.DataFrame] = {}
+    where: dict[str, tuple[pd.Series, pd.Series]] = {}
+    for table in TABLE_NAMES:
+        read = _read_table(folder, table, report.problems)
+        if read is None:
+            continue
+        raw, file_of, row_of = read
+        frame, cell_problems, failed = convert_frame(raw, TABLES[table])
+        typed[table], where[table] = frame, (file_of, row_of)
+        report.rows[table] = len(frame)
+        for p in cell_problems:
+            report.problems.append(Problem(table, file_of.iloc[p.row], int(row_of.iloc[p.row]), _alias(table, p.column),
+                                           p.value, p.rule))
+        for index, col, value, rule in _schema_problems(table, frame, failed):
+            file = file_of.iloc[index] if index is not None else str(folder / table)
+            row = int(row_of.iloc[index]) if index is not None else None
+            report.problems.append(Problem(table, file, row, _alias(table, col), value, rule))
+    for table, index, col, value, rule in _reference_problems(typed):
+        file_of, row_of = where[table]
+        report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), _alias(table, col), value, rule))
+    report.problems.sort(key=lambda p: (TABLE_NAMES.index(p.table), p.level, p.file, p.row or 0))
+    if not report.ok:
+        return None, report
+    return Tables(**{name: frame.reset_index(drop=True) for name, frame in typed.items()}), report
