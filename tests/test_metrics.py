@@ -179,3 +179,62 @@ def test_case_invariants(rows):
     d = m.department_case_metrics(cf, JUNE)
     assert d["received"].sum() == c["received"]
     assert sum(c["by_department"].values()) == c["received"]
+
+
+def test_department_catalog_metrics_sum_to_catalog():
+    per = m.department_catalog_metrics(_items(), JUNE)
+    assert per["items"].to_dict() == {"甲局": 1, "乙局": 2}
+    assert per.loc["乙局", "item_online_rate"] == pytest.approx(0.5)
+    assert per["items"].sum() == m.catalog_metrics(_items(), JUNE)["items"]
+
+
+def test_township_report_timeliness():
+    reports = pd.DataFrame(
+        {
+            "township": ["东镇", "东镇", "西乡", "西乡"],
+            "month": ["2024-06"] * 4,
+            "report": ["月报", "专报", "月报", "月报"],
+            "due": pd.to_datetime(["2024-06-05", "2024-06-20", "2024-06-05", "2024-07-05"]),
+            "submitted": pd.to_datetime(["2024-06-05", "2024-06-21", None, "2024-07-01"]),
+        }
+    )
+    got = m.township_report_metrics(reports, JUNE)
+    assert (got["due"], got["on_time"]) == (3, 1)
+    assert got["on_time_rate"] == pytest.approx(1 / 3)
+    assert got["late_by_township"] == {"东镇": 1, "西乡": 1}
+
+
+def test_staff_ranking_shares_ranks_on_ties():
+    scores = pd.DataFrame(
+        {
+            "month": ["2024-06", "2024-06", "2024-06", "2024-05"],
+            "staff": ["张三", "李四", "王五", "张三"],
+            "department": ["甲局", "乙局", "乙局", "甲局"],
+            "score": [98.0, 99.0, 98.0, 60.0],
+        }
+    )
+    table = m.staff_ranking(scores, JUNE)
+    assert table["staff"].tolist() == ["李四", "王五", "张三"]  # ties by department name
+    assert table["rank"].tolist() == [1, 2, 2]
+
+
+def test_attendance_counts():
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-06-03", "2024-06-04", "2024-07-01"]),
+            "staff": ["张三", "李四", "王五"],
+            "department": ["甲局", "甲局", "乙局"],
+            "kind": ["迟到", "脱岗", "迟到"],
+        }
+    )
+    got = m.attendance_metrics(rows, JUNE)
+    assert got == {"total": 2, "by_kind": {"脱岗": 1, "迟到": 1}, "by_department": {"甲局": 2}}
+
+
+def test_targets_met_and_unknown():
+    from bulletin.config import Target
+
+    targets = [Target("online_rate", "网上可办率", min=1.0), Target("completion_rate", "办结率", min=0.99),
+               Target("overdue_open", "超期未办", max=0), Target("unknown_metric", "未知")]
+    got = m.target_status(targets, {"online_rate": 1.0, "completion_rate": 0.98, "overdue_open": 0})
+    assert [t["met"] for t in got] == [True, False, True, None]

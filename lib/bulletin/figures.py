@@ -49,6 +49,7 @@ def compute_figures(
         per_department.append(m.department_complaint_metrics(tables.complaints, period))
     if tables.items is not None:
         figures["catalog"] = m.catalog_metrics(tables.items, period)
+        per_department.append(m.department_catalog_metrics(tables.items, period))
     if tables.inspections is not None:
         figures["inspections"] = m.inspection_metrics(tables.inspections, period)
         figures["inspections"]["findings"] = _records(m.inspection_findings(tables.inspections, period))
@@ -58,6 +59,12 @@ def compute_figures(
         figures["leader_visits"] = m.leader_visit_metrics(tables.leader_visits, period)
     if tables.certificates is not None:
         figures["certificates"] = m.certificate_metrics(tables.certificates, period)
+    if tables.attendance is not None:
+        figures["attendance"] = m.attendance_metrics(tables.attendance, period)
+    if tables.township_reports is not None:
+        figures["township_reports"] = m.township_report_metrics(tables.township_reports, period)
+    if district.targets:
+        figures["targets"] = m.target_status(district.targets, _flat(figures))
 
     departments = _scored_departments(tables)
     table = pd.concat(per_department, axis=1) if per_department else pd.DataFrame()
@@ -110,6 +117,17 @@ def _scored_departments(tables: Tables) -> list[str]:
     if tables.cases is not None:
         return sorted(tables.cases["department"].dropna().astype(str).unique())
     return []
+
+
+def _flat(figures: dict[str, Any]) -> dict[str, Any]:
+    """Numeric figures by 'section.name' and, where unambiguous in section order, by bare name (for targets)."""
+    out: dict[str, Any] = {}
+    for section in ("cases", "catalog", "evaluations", "complaints", "township_reports", "services"):
+        for key, value in figures.get(section, {}).items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out[f"{section}.{key}"] = value
+                out.setdefault(key, value)
+    return out
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -322,3 +322,75 @@ def certificate_metrics(certificates: pd.DataFrame, period: Period) -> dict[str,
         "total": int(rows["count"].sum()),
         "by_type": {k: int(v) for k, v in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))},
     }
+
+
+# --- 考勤, 个人考评, 乡镇报送, 各单位事项 ----------------------------------------------------------
+
+
+def attendance_metrics(attendance: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """考勤 findings (迟到/早退/脱岗 ...): total, by kind, by department."""
+    rows = attendance.loc[_within(attendance["date"], period)]
+    return {
+        "total": int(len(rows)),
+        "by_kind": _counts(rows["kind"]),
+        "by_department": _counts(rows["department"]),
+    }
+
+
+def staff_ranking(staff_scores: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """个人考评: each staff member's mean score over the period's months, ranked (ties share a rank)."""
+    rows = staff_scores.loc[staff_scores["month"].isin(period.months())]
+    table = (
+        rows.groupby([rows["staff"].astype(str), rows["department"].astype(str)])["score"]
+        .mean()
+        .rename("score")
+        .reset_index()
+    )
+    table["rank"] = table["score"].round(3).rank(method="min", ascending=False).astype("int64")
+    return table.sort_values(["rank", "department", "staff"], kind="stable").reset_index(drop=True)
+
+
+def township_report_metrics(reports: pd.DataFrame, period: Period) -> dict[str, Any]:
+    """乡镇报送: reports due in the period, submitted on or before the due date, 报送及时率, late by township."""
+    rows = reports.loc[_within(reports["due"], period)]
+    on_time = rows["submitted"].notna() & (rows["submitted"] <= rows["due"])
+    return {
+        "due": int(len(rows)),
+        "on_time": int(on_time.sum()),
+        "on_time_rate": rate(on_time.sum(), len(rows)),
+        "late_by_township": _counts(rows.loc[~on_time, "township"]),
+    }
+
+
+def department_catalog_metrics(items: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per department, the catalog as of the period end: items, 即办件占比, 网上可办率."""
+    _, stop = _bounds(period)
+    in_use = items.loc[~(items["added_on"] >= stop) & ~(items["cancelled_on"] < stop)]
+    frame = pd.DataFrame(
+        {
+            "items": 1,
+            "instant_items": in_use["item_type"] == INSTANT,
+            "online_items": in_use["online"].fillna(False).astype(bool),
+        }
+    )
+    sums = frame.groupby(in_use["department"].astype(str)).sum()
+    out = pd.DataFrame(index=sums.index)
+    out["items"] = sums["items"].astype("int64")
+    out["instant_share"] = _ratio(sums["instant_items"], sums["items"])
+    out["item_online_rate"] = _ratio(sums["online_items"], sums["items"])
+    return out
+
+
+def target_status(targets, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each district target with its value this period and whether it is met (达标); value None when unknown.
+
+    `values` maps figure names to numbers, e.g. {"catalog.online_rate": 1.0, "online_rate": 1.0}.
+    """
+    out = []
+    for t in targets:
+        value = values.get(t.metric)
+        met = None
+        if value is not None:
+            met = (t.min is None or value >= t.min - 1e-12) and (t.max is None or value <= t.max + 1e-12)
+        out.append({"metric": t.metric, "name": t.name, "min": t.min, "max": t.max, "by": t.by, "value": value, "met": met})
+    return out
