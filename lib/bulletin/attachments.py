@@ -89,10 +89,10 @@ def workbook_bytes(figures: dict[str, Any]) -> bytes:
     wb.properties.creator = "bulletin"
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _normalized(buffer.getvalue())
+    return reproducible_xlsx(buffer.getvalue())
 
 
-def _normalized(xlsx: bytes) -> bytes:
+def reproducible_xlsx(xlsx: bytes) -> bytes:
     """Re-pack the zip with fixed entry times and fixed document dates."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

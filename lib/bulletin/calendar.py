@@ -38,6 +38,12 @@ class WorkCalendar:
         self._require_years(np.array([day.year]))
         return bool(np.isin(np.datetime64(day, "D"), self._workday_index))
 
+    def workdays_between(self, first: date, last: date) -> np.ndarray:
+        """The working days from first to last inclusive, as datetime64[D]."""
+        self._require_years(np.array([first.year, last.year]))
+        index = self._workday_index
+        return index[(index >= np.datetime64(first, "D")) & (index <= np.datetime64(last, "D"))]
+
     def deadlines(self, received: pd.Series, days: pd.Series) -> pd.Series:
         """Deadline dates: received date + promised working days (0 = the same day); NaT where days is missing."""
         received_day = pd.to_datetime(received).dt.normalize()
