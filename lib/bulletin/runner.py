@@ -37,6 +37,10 @@ class RunResult:
     figures: dict
 
 
+# The kernel listens on localhost only; its start-up warning about unencrypted TCP is noise to analysts.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
 def default_notebooks_dir() -> Path:
     """notebooks/ of the working directory (the project root)."""
     return Path("notebooks")
@@ -119,6 +123,7 @@ def _execute(notebook: Path, parameters: dict) -> nbformat.NotebookNode:
                 cwd=tmp,
                 progress_bar=False,
                 log_output=False,
+                extra_arguments=KERNEL_ARGUMENTS,
             )
         except PapermillExecutionError as exc:
             if exc.ename in _USER_ERRORS:

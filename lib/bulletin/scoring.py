@@ -60,28 +60,33 @@ def score_departments(
     assessment: pd.DataFrame | None,
     period: Period,
 ) -> pd.DataFrame:
-    """Per scored department: each item's points, category subtotals, total, rank (ties share) and grade; best first."""
+    """Per scored department: each item's points (item:<id>), category subtotals, total, rank (ties share) and grade; best first."""
     index = pd.Index(sorted(departments), name="department")
     metrics = metrics.reindex(index)
     out = pd.DataFrame(index=index)
     for item in scheme.items:
         if item.source == "metric":
             column = metrics[item.metric] if item.metric in metrics else pd.Series(np.nan, index=index)
-            out[item.id] = _metric_points(item, column)
+            out[item_column(item.id)] = _metric_points(item, column)
         elif item.source == "inspections":
-            out[item.id] = _inspection_points(item, index, inspections, period)
+            out[item_column(item.id)] = _inspection_points(item, index, inspections, period)
         else:
-            out[item.id] = _manual_points(item, index, assessment, period)
+            out[item_column(item.id)] = _manual_points(item, index, assessment, period)
     for category in scheme.categories:
-        ids = [i.id for i in scheme.items if i.category == category]
+        ids = [item_column(i.id) for i in scheme.items if i.category == category]
         out[f"category:{category}"] = out[ids].sum(axis=1)
-    out["total"] = scheme.base + out[[i.id for i in scheme.items]].sum(axis=1)
+    out["total"] = scheme.base + out[[item_column(i.id) for i in scheme.items]].sum(axis=1)
     shown = out["total"].map(lambda t: round_half_up(t, 3))
     out["rank"] = shown.rank(method="min", ascending=False).astype("int64")
     out["grade"] = shown.map(lambda t: grade_of(scheme, t))
     out = out.reset_index()
     order = np.lexsort((out["department"].to_numpy(), out["rank"].to_numpy()))
     return out.iloc[order].reset_index(drop=True)
+
+
+def item_column(item_id: str) -> str:
+    """Column of an item's points in the scored frame (kept apart from metric columns of the same name)."""
+    return f"item:{item_id}"
 
 
 def grade_of(scheme: Scheme, total: float) -> str | None:
