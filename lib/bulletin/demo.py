@@ -9,7 +9,6 @@ with `2024/06/03 09:12` and rating words, 澜溪市 UTF-8 with `2024年6月3日`
 from __future__ import annotations
 
 import io
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -115,9 +114,20 @@ def _yes_no(values: pd.Series) -> pd.Series:
     return values.map({True: "是", False: "否"}).fillna("")
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> None:
+_written: set[Path] = set()  # files written (or found identical) by the current write_demo call
+
+
+def _put(path: Path, data: bytes) -> None:
+    """Write a file unless it already holds these bytes (so its mtime, and the validated store, stay valid)."""
+    _written.add(path)
+    if path.is_file() and path.read_bytes() == data:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(frame.to_csv(index=False, lineterminator="\n").encode(encoding))
+    path.write_bytes(data)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> None:
+    _put(path, frame.to_csv(index=False, lineterminator="\n").encode(encoding))
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, title: str) -> None:
@@ -132,7 +142,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, title: str) -> None:
         sheet.append(["" if v is None else v for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
-    path.write_bytes(reproducible_xlsx(buffer.getvalue()))
+    _put(path, reproducible_xlsx(buffer.getvalue()))
 
 
 def _write_table(frame: pd.DataFrame, folder: Path, table: str, profile: Profile, title: str) -> None:
@@ -370,8 +380,10 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
         profile = PROFILES[district]
         rng = np.random.default_rng(seed + number * 7919 + DEMO_DISTRICTS.index(district))
         folder = Path(data_dir) / district
-        _clear(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        _written.clear()
         _write_district(rng, profile, folder, months, scale, workdays, month_of_day, first.start, last.end)
+        _remove_stale(folder)
         _write_params(Path(params_dir), profile)
     runs = Path(params_dir) / "runs" / "demo.yaml"
     if not runs.exists():
@@ -380,14 +392,15 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
     return chosen
 
 
-def _clear(folder: Path) -> None:
-    """Remove the generated table files of an earlier demo (nothing else in the folder)."""
+def _remove_stale(folder: Path) -> None:
+    """Remove table files an earlier demo wrote that this one did not (e.g. months outside the new range)."""
     for table in TABLE_NAMES:
-        for path in (folder / f"{table}.csv", folder / f"{table}.xlsx"):
-            path.unlink(missing_ok=True)
+        candidates = [folder / f"{table}.csv", folder / f"{table}.xlsx"]
         if (folder / table).is_dir():
-            shutil.rmtree(folder / table)
-    folder.mkdir(parents=True, exist_ok=True)
+            candidates += list((folder / table).iterdir())
+        for path in candidates:
+            if path.is_file() and path not in _written:
+                path.unlink()
 
 
 def _write_district(rng, profile: Profile, folder: Path, months: list[str], scale: float, workdays, month_of_day,
