@@ -153,3 +153,16 @@ def test_bad_data_is_refused_and_old_output_kept(project: Path, rendered: Path, 
     assert "Traceback" not in proc.stderr
     after = {p.name: p.read_bytes() for p in (bad / "outputs" / DISTRICT / PERIOD).iterdir()}
     assert after == before
+
+
+def test_no_personal_data_in_any_output(project: Path, rendered: Path):
+    """Staff names (the district does not publish them) and complaint text never reach the bulletin files."""
+    staff = pd.read_csv(project / "data" / DISTRICT / "staff_scores.csv", encoding="gb18030", dtype=str)["姓名"]
+    complaints = pd.read_csv(project / "data" / DISTRICT / "complaints.csv", encoding="gb18030", dtype=str)
+    phones = complaints["内容"].str.extract(r"(1\d{10})")[0].dropna()
+    assert len(staff) and len(phones)
+    for name in ("monthly.html", "monthly.json", "monthly.ipynb"):
+        text = (rendered / name).read_text(encoding="utf-8")
+        assert not [s for s in set(staff) if s in text], name
+        assert not [p for p in set(phones) if p in text], name
+        assert not [c for c in complaints["内容"] if c in text], name

@@ -238,3 +238,14 @@ def test_targets_met_and_unknown():
                Target("overdue_open", "超期未办", max=0), Target("unknown_metric", "未知")]
     got = m.target_status(targets, {"online_rate": 1.0, "completion_rate": 0.98, "overdue_open": 0})
     assert [t["met"] for t in got] == [True, False, True, None]
+
+
+def test_compare_counts_relative_rates_in_points():
+    this = {"received": 120, "completed": 100, "instant": 0, "early": 5, "overdue_open": 0,
+            "completion_rate": 0.95, "instant_same_day_rate": None, "on_time_rate": 0.99}
+    base = {"received": 100, "completed": 100, "instant": 0, "early": 10, "overdue_open": 3,
+            "completion_rate": 0.948, "instant_same_day_rate": 0.9, "on_time_rate": 0.99}
+    got = m.compare(this, base)
+    assert got["received"] == pytest.approx(0.2) and got["completed"] == 0 and got["early"] == pytest.approx(-0.5)
+    assert got["instant"] is None and got["overdue_open"] == pytest.approx(-1.0)
+    assert got["completion_rate"] == pytest.approx(0.002) and got["instant_same_day_rate"] is None

@@ -77,6 +77,7 @@ class District:
     kinds: tuple[str, ...] = KINDS
     satisfaction: str = "good_rate"
     demo: bool = False
+    publish_staff: bool = False  # staff names appear in bulletins (优秀工作人员) only when the district says so
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
 
@@ -173,6 +174,7 @@ def load_district(params_dir: Path, district: str) -> District:
         kinds=kinds,
         satisfaction=satisfaction,
         demo=bool(raw.get("demo", False)),
+        publish_staff=raw.get("publish_staff") is True,
         notes=_notes(raw.get("notes"), path),
         targets=_targets(raw.get("targets"), path),
     )

@@ -59,6 +59,8 @@ def compute_figures(
         figures["leader_visits"] = m.leader_visit_metrics(tables.leader_visits, period)
     if tables.certificates is not None:
         figures["certificates"] = m.certificate_metrics(tables.certificates, period)
+    if tables.staff_scores is not None:
+        figures["staff"] = _staff(m.staff_ranking(tables.staff_scores, period), district.publish_staff)
     if tables.attendance is not None:
         figures["attendance"] = m.attendance_metrics(tables.attendance, period)
     if tables.township_reports is not None:
@@ -93,8 +95,9 @@ def _cases(tables: Tables, calendar: WorkCalendar, period: Period) -> tuple[dict
         result[key] = {
             "period": base.text,
             "period_label": base.label,
-            **{k: base_metrics[k] for k in ("received", "completed", "completion_rate", "on_time_rate", "instant")},
+            **{k: base_metrics[k] for k in (*m.COUNT_KEYS, *m.RATE_KEYS)},
         }
+        result[{"year_ago": "vs_year_ago", "previous": "vs_previous"}[key]] = m.compare(result, base_metrics)
     result["yoy"] = m.change(result["received"], result["year_ago"]["received"] or None)
     result["mom"] = m.change(result["received"], result["previous"]["received"] or None)
     return result, m.department_case_metrics(frame, period)
@@ -117,6 +120,17 @@ def _scored_departments(tables: Tables) -> list[str]:
     if tables.cases is not None:
         return sorted(tables.cases["department"].dropna().astype(str).unique())
     return []
+
+
+STAFF_SHOWN = 10
+
+
+def _staff(ranking: pd.DataFrame, publish: bool) -> dict[str, Any]:
+    """个人考评: how many were scored and the mean; the top names only where the district publishes them."""
+    out: dict[str, Any] = {"scored": int(len(ranking)), "mean": float(ranking["score"].mean()) if len(ranking) else None}
+    if publish:
+        out["top"] = _records(ranking.head(STAFF_SHOWN))
+    return out
 
 
 def _flat(figures: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,19 @@ def change(this: float | None, base: float | None) -> float | None:
     return (float(this) - float(base)) / float(base)
 
 
+RATE_KEYS = ("completion_rate", "instant_same_day_rate", "on_time_rate")
+COUNT_KEYS = ("received", "completed", "instant", "early", "overdue_open")
+
+
+def compare(this: dict[str, Any], base: dict[str, Any]) -> dict[str, float | None]:
+    """同比/环比 of each case count (relative change) and rate (difference in fraction points, 0.002 = 0.2个百分点)."""
+    out: dict[str, float | None] = {k: change(this.get(k), base.get(k)) for k in COUNT_KEYS}
+    for k in RATE_KEYS:
+        a, b = this.get(k), base.get(k)
+        out[k] = None if a is None or b is None else float(a) - float(b)
+    return out
+
+
 def _bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Start of the first day and start of the day after the last day."""
     return pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
