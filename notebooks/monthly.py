@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown] tags=["remove"]
-# # 月通报 (monthly bulletin)
+# # 月通报 (monthly bulletin, modelled on seeds 000 新郑市 and 001 衡阳市)
 # Run top to bottom with the defaults to see the demo district's bulletin (`bulletin demo` first).
 # Each cell below is one part of the bulletin, in the order a reader sees it. Every figure comes
 # from `bulletin.figures` (the same values go to `monthly.json`); cells here only arrange them.
@@ -27,7 +27,7 @@ data_dir = "../data"  # folder of input tables
 params_dir = "../params"  # folder of district, scoring and calendar files
 
 # %% tags=["remove"]
-from bulletin import charts, narrative
+from bulletin import narrative
 from bulletin.report import open_bulletin
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
@@ -40,18 +40,12 @@ b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.nam
 
 # %%
 b.section("总体运行情况", narrative.overview(f, b.district.scope))
-if "trend" in f:
-    t = f["trend"]
-    b.chart(charts.trend_chart(t["months"], t["received"], t["completed"]), "近12个月办件受理与办结情况")
+b.trend_chart("近12个月办件受理与办结情况")
 
 # %%
-b.section("单位绩效考核排名", narrative.scores_summary(f, b.district.scope) + narrative.ranking_table(f))
-if f.get("scores", {}).get("ranking"):
-    ranking = f["scores"]["ranking"]
-    b.chart(
-        charts.ranking_chart([r["department"] for r in ranking], [r["total"] for r in ranking], f["scores"]["base"]),
-        "各单位绩效考核得分",
-    )
+b.section("单位绩效考核排名", narrative.scores_summary(f, b.district.scope) + narrative.advanced_units(f, b.period_word)
+          + narrative.ranking_table(f))
+b.ranking_chart("各单位绩效考核得分")
 
 # %%
 b.section("好差评工作情况", narrative.evaluations(f))
@@ -60,10 +54,10 @@ b.section("好差评工作情况", narrative.evaluations(f))
 b.section("投诉办理情况", narrative.complaints(f))
 
 # %%
-b.section("督查发现问题", narrative.inspections(f))
+b.section("督查发现问题", narrative.inspections(f) + narrative.attendance(f))
 
 # %%
-b.section("其他重点工作", narrative.other_work(f))
+b.section("其他重点工作", narrative.other_work(f) + narrative.township_reports(f) + narrative.staff(f))
 
 # %%
 b.section("存在问题", narrative.note(f, "problems"))

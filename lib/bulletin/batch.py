@@ -32,7 +32,7 @@ class Outcome:
 
 
 def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
-    """The run file's jobs; without kinds, every kind enabled for the district that fits the period."""
+    """The run file's jobs: each kind (listed, or else enabled for the district) for the periods it fits."""
     from .runner import kind_fits
 
     jobs = []
@@ -40,7 +40,7 @@ def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
         kinds = spec.kinds or load_district(params_dir, district).kinds
         for period in spec.periods:
             for kind in kinds:
-                if spec.kinds or kind_fits(kind, period):
+                if kind_fits(kind, period):
                     jobs.append(Job(district, period, kind))
     return jobs
 

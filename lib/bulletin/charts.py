@@ -63,21 +63,73 @@ def png_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def trend_chart(months: list[str], received: list[int], completed: list[int], title: str = "") -> Figure:
-    """Bars of received and completed cases per month (近12个月办件量趋势)."""
+def _month_labels(months: list[str]) -> list[str]:
+    """'2024-01' -> '2024年1月' for the first bar and each January, else '2月'."""
+    return [f"{int(mm[5:])}月" if i and mm[5:] != "01" else f"{mm[:4]}年{int(mm[5:])}月" for i, mm in enumerate(months)]
+
+
+def month_bars(months: list[str], series: dict[str, list[float]], ylabel: str = "件数", title: str = "") -> Figure:
+    """Grouped bars per month, one colour per series (e.g. 受理 / 当月办结, 线上 / 线下)."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7.2, 3.2), layout="constrained")
-    labels = [f"{int(mm[5:])}月" if i and mm[5:] != "01" else f"{mm[:4]}年{int(mm[5:])}月" for i, mm in enumerate(months)]
+    width = 0.8 / max(len(series), 1)
     x = range(len(months))
-    width = 0.4
-    ax.bar([i - width / 2 for i in x], received, width=width, label="受理", color=PALETTE[0])
-    ax.bar([i + width / 2 for i in x], completed, width=width, label="当月办结", color=PALETTE[2])
-    ax.set_xticks(list(x), labels, rotation=0, fontsize=7)
-    ax.set_ylabel("件数")
-    ax.legend(frameon=False, ncols=2, loc="upper left", fontsize=8)
+    colors = [PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[5]]
+    for k, (label, values) in enumerate(series.items()):
+        offset = (k - (len(series) - 1) / 2) * width
+        ax.bar([i + offset for i in x], values, width=width, label=label, color=colors[k % len(colors)])
+    ax.set_xticks(list(x), _month_labels(months), rotation=0, fontsize=7)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, ncols=len(series), loc="upper left", fontsize=8)
     if title:
         ax.set_title(title)
     sns.despine(fig)
+    return fig
+
+
+def trend_chart(months: list[str], received: list[int], completed: list[int], title: str = "") -> Figure:
+    """Bars of received and completed cases per month (近12个月办件量趋势)."""
+    return month_bars(months, {"受理": received, "当月办结": completed}, "件数", title)
+
+
+def share_bars(counts: dict[str, int], unit: str = "件", title: str = "") -> Figure:
+    """Horizontal bars of a few categories (申办渠道, 评价渠道 ...) labelled with count and share."""
+    apply_style()
+    labels = list(counts)
+    values = [counts[k] for k in labels]
+    total = sum(values) or 1
+    fig, ax = plt.subplots(figsize=(7.2, 0.45 * len(labels) + 1.0), layout="constrained")
+    y = list(range(len(labels)))
+    ax.barh(y, values, color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))], height=0.6)
+    ax.set_yticks(y, labels, fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(values + [1]) * 1.25)
+    for yi, v in zip(y, values):
+        ax.text(v, yi, f" {v}{unit}({v / total:.1%})", va="center", fontsize=7.5)
+    ax.set_xlabel(unit)
+    if title:
+        ax.set_title(title)
+    sns.despine(fig, left=True)
+    return fig
+
+
+def name_bars(counts: dict[str, float], xlabel: str = "件数", title: str = "", color: int = 0) -> Figure:
+    """Horizontal bars for many names (乡镇街道, 单位), largest on top, height growing with the count of names."""
+    apply_style()
+    labels = list(counts)
+    values = [counts[k] for k in labels]
+    fig, ax = plt.subplots(figsize=(7.2, max(2.4, 0.24 * len(labels) + 0.9)), layout="constrained")
+    y = list(range(len(labels)))
+    ax.barh(y, values, color=PALETTE[color], height=0.65)
+    ax.set_yticks(y, labels, fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(values + [1]) * 1.15)
+    for yi, v in zip(y, values):
+        ax.text(v, yi, f" {v:g}", va="center", fontsize=7)
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    sns.despine(fig, left=True)
     return fig
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -57,7 +58,8 @@ def demo(
     districts = write_demo(data_dir, params_dir)
     typer.echo(f"已生成示例数据:{'、'.join(districts)}(数据目录 {data_dir})")
     spec = load_run(params_dir / "runs" / "demo.yaml", params_dir)
-    failures = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir)
+    failures = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
+                           jobs=os.cpu_count() or 1)
     index = write_index(out_dir)
     typer.echo(f"索引页:{index}")
     if failures:
@@ -93,7 +95,7 @@ def run(
 @friendly
 def batch(
     runfile: Path = typer.Argument(..., help="运行清单,如 params/runs/demo.yaml"),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="并行数"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="并行数(默认为CPU核数)"),
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
@@ -106,7 +108,7 @@ def batch(
 
     spec = load_run(runfile, params_dir)
     failures = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
-                           notebooks_dir=notebooks_dir, jobs=jobs)
+                           notebooks_dir=notebooks_dir, jobs=jobs or os.cpu_count() or 1)
     write_index(out_dir)
     if failures:
         raise typer.Exit(1)

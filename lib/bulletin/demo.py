@@ -388,7 +388,8 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
     runs = Path(params_dir) / "runs" / "demo.yaml"
     if not runs.exists():
         runs.parent.mkdir(parents=True, exist_ok=True)
-        runs.write_text("districts: [yunhe, tongshan, lanxi]\nperiods: [2024-06, 2024-12]\nkinds: [monthly]\n", encoding="utf-8")
+        runs.write_text("districts: [yunhe, tongshan, lanxi]\nperiods: [2024-06, 2024-12, 2024-Q2, 2024-Q4, 2024-H1, 2024, 2024-01..2024-11]\n",
+                        encoding="utf-8")
     return chosen
 
 

@@ -44,6 +44,9 @@ def compute_figures(
     if tables.evaluations is not None:
         figures["evaluations"] = m.evaluation_metrics(tables.evaluations, period, district.satisfaction)
         per_department.append(m.department_evaluation_metrics(tables.evaluations, period, district.satisfaction))
+        months = _trend_months(period)
+        by_month = m.monthly_evaluations(tables.evaluations, months)
+        figures["evaluation_trend"] = {"months": months, **{k: by_month[k].tolist() for k in by_month.columns}}
     if tables.complaints is not None:
         figures["complaints"] = m.complaint_metrics(tables.complaints, period)
         per_department.append(m.department_complaint_metrics(tables.complaints, period))
@@ -105,11 +108,16 @@ def _cases(tables: Tables, calendar: WorkCalendar, period: Period) -> tuple[dict
 
 def _trend(cases: pd.DataFrame, period: Period) -> dict[str, Any]:
     """Received and completed per month over the last 12 months up to the period end (or the period's months)."""
-    months = [p.text for p in Period(period.last - TREND_MONTHS + 1, period.last, "range").month_periods()]
-    if period.n_months > TREND_MONTHS:
-        months = period.months()
+    months = _trend_months(period)
     series = m.monthly_cases(cases, months)
     return {"months": months, "received": series["received"].tolist(), "completed": series["completed"].tolist()}
+
+
+def _trend_months(period: Period) -> list[str]:
+    """The months a trend chart shows: the period's own months when it spans several, else the last 12."""
+    if period.n_months > 1:
+        return period.months()
+    return [p.text for p in Period(period.last - TREND_MONTHS + 1, period.last, "range").month_periods()]
 
 
 def _scored_departments(tables: Tables) -> list[str]:

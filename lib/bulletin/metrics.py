@@ -172,6 +172,19 @@ def monthly_cases(cases: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 # --- evaluations (好差评) ---------------------------------------------------------------------
 
 
+def monthly_evaluations(evaluations: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Online and offline evaluations and 差评 per month, indexed by 'YYYY-MM'."""
+    month = evaluations["evaluated_at"].dt.strftime("%Y-%m")
+    table = pd.DataFrame(
+        {
+            "online": month[evaluations["channel"] == "线上"].value_counts(),
+            "offline": month[evaluations["channel"] == "线下"].value_counts(),
+            "bad": month[evaluations["rating"] <= 2].value_counts(),
+        }
+    )
+    return table.reindex(months).fillna(0).astype("int64")
+
+
 def _satisfaction(ratings: pd.Series, mode: str) -> float | None:
     total = len(ratings)
     if not total:

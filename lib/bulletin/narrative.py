@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .display import change_phrase, count, join_names, pct, score, score_number
+from .display import change_phrase, count, join_names, pct, point_change_phrase, score, score_number
 from .markup import esc, lines, para, table
+from .metrics import change
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -36,8 +37,9 @@ def intro(f: dict[str, Any], scheme_name: str | None, center: str) -> str:
     )
 
 
-def overview(f: dict[str, Any], scope: str) -> str:
-    """总体情况: 受理, 办结, 办结率, 即办件, 提前办结, 按时办结率, 超期未办 and their 同比/环比."""
+def overview(f: dict[str, Any], scope: str, detail: bool = True) -> str:
+    """总体情况: 受理, 办结, 办结率, 即办件, 提前办结, 按时办结率, 超期未办 and their 同比/环比;
+    with `detail`, also channels, townships, overdue by township and the busiest departments."""
     c = f.get("cases")
     if not c:
         return ""
@@ -54,26 +56,48 @@ def overview(f: dict[str, Any], scope: str) -> str:
     if c["on_time_rate"] is not None:
         text += f"按时办结率{pct(c['on_time_rate'])}"
         text += f",截至期末超期未办{count(c['overdue_open'])}。" if c["overdue_open"] else ",无超期未办件。"
-    out = [para(text)]
-    channels = [(k, v) for k, v in c["by_channel"].items() if v]
-    if channels and c["received"]:
-        listed = "、".join(f"{esc(k)}{count(v)}(占{pct(v / c['received'], 1)})" for k, v in channels)
-        out.append(para(f"从申办渠道看,{listed}。"))
+    if not detail:
+        return para(text)
+    return para(text) + channels(f) + townships(f) + overdue(f) + top_departments(f)
+
+
+def channels(f: dict[str, Any]) -> str:
+    """申办渠道: received per channel with its share."""
+    c = f.get("cases") or {}
+    listed = [(k, v) for k, v in (c.get("by_channel") or {}).items() if v]
+    if not listed or not c.get("received"):
+        return ""
+    text = "、".join(f"{esc(k)}{count(v)}(占{pct(v / c['received'], 1)})" for k, v in listed)
+    return para(f"从申办渠道看,{text}。")
+
+
+def townships(f: dict[str, Any]) -> str:
+    """办理地点: the district hall and each township's service center."""
+    c = f.get("cases") or {}
     towns = c.get("by_township") or {}
-    if towns:
-        total = sum(towns.values())
-        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in towns.items())
-        text = f"从办理地点看,政务服务大厅受理{count(c['hall'])},乡镇(街道)便民服务中心受理{count(total)},其中{listed}。"
-        out.append(para(text))
-    overdue = c.get("overdue_by_township") or {}
-    if overdue:
-        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in overdue.items())
-        out.append(para(f"乡镇(街道)超期未办件:{listed},请相关乡镇(街道)抓紧办理。"))
-    top = list((c.get("by_department") or {}).items())[:5]
-    if top:
-        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in top)
-        out.append(para(f"办件量居前的单位有:{listed}。"))
-    return "".join(out)
+    if not towns:
+        return ""
+    listed = "、".join(f"{esc(k)}{count(v)}" for k, v in towns.items())
+    return para(f"从办理地点看,政务服务大厅受理{count(c['hall'])},乡镇(街道)便民服务中心受理"
+                f"{count(sum(towns.values()))},其中{listed}。")
+
+
+def overdue(f: dict[str, Any]) -> str:
+    """超期未办 by township, with a request to act."""
+    c = f.get("cases") or {}
+    late = c.get("overdue_by_township") or {}
+    if not late:
+        return ""
+    listed = "、".join(f"{esc(k)}{count(v)}" for k, v in late.items())
+    return para(f"乡镇(街道)超期未办件:{listed},请相关乡镇(街道)抓紧办理。")
+
+
+def top_departments(f: dict[str, Any], n: int = 5) -> str:
+    """The departments that received most cases."""
+    top = list(((f.get("cases") or {}).get("by_department") or {}).items())[:n]
+    if not top:
+        return ""
+    return para(f"办件量居前的单位有:{'、'.join(f'{esc(k)}{count(v)}' for k, v in top)}。")
 
 
 def scores_summary(f: dict[str, Any], scope: str) -> str:
@@ -189,3 +213,155 @@ def note(f: dict[str, Any], key: str) -> str:
     """Analyst text from the district file (problems / next_steps), verbatim and escaped."""
     text = (f.get("notes") or {}).get(key)
     return lines(text) if text else ""
+
+
+def advanced_units(f: dict[str, Any], period_word: str = "本月") -> str:
+    """先进/后进 units: the top 3 and bottom 3 of the ranking, named in a sentence."""
+    s = f.get("scores")
+    if not s or not s.get("top3") or not s.get("bottom3"):
+        return ""
+    return para(
+        f"根据考核结果,{period_word}{esc(join_names(s['top3']))}为先进单位,予以通报表扬;"
+        f"{esc(join_names(s['bottom3']))}为后进单位,请认真查找问题,限期整改。"
+    )
+
+
+def grades(f: dict[str, Any], period_word: str = "本季度") -> str:
+    """考核结果 by 等次 (好 / 较好 / 一般 ...), each grade with its units."""
+    s = f.get("scores")
+    if not s or not s.get("by_grade"):
+        return ""
+    parts = [f"{esc(g)}等次{len(names)}个:{esc(join_names(names))}" for g, names in s["by_grade"].items() if names]
+    return para(f"{period_word}考核结果按等次划分:" + ";".join(parts) + "。")
+
+
+def catalog(f: dict[str, Any], period_word: str = "本期") -> str:
+    """事项清单: items in the catalog, shares and compression rates, added and cancelled in the period."""
+    c = f.get("catalog")
+    if not c or not c["items"]:
+        return ""
+    text = f"截至{esc(f['period_label'])}末,政务服务事项目录共有事项{count(c['items'], '项')}"
+    shares = []
+    if c["instant_share"] is not None:
+        shares.append(f"即办件占比{pct(c['instant_share'])}")
+    if c["online_rate"] is not None:
+        shares.append(f"网上可办率{pct(c['online_rate'])}")
+    if c["time_compression"] is not None:
+        shares.append(f"承诺时限压缩率{pct(c['time_compression'])}")
+    if c["steps_compression"] is not None:
+        shares.append(f"办理环节精简率{pct(c['steps_compression'])}")
+    text += (",其中" + "、".join(shares) if shares else "") + "。"
+    if c["added"] or c["cancelled"]:
+        changes = []
+        if c["added"]:
+            changes.append(f"新增事项{count(c['added'], '项')}")
+        if c["cancelled"]:
+            changes.append(f"取消事项{count(c['cancelled'], '项')}")
+        text += f"{period_word}" + "、".join(changes) + ",事项清单已动态调整。"
+    else:
+        text += f"{period_word}事项清单无调整。"
+    return para(text)
+
+
+def _rate_change(name: str, this: float | None, base: float | None, word: str) -> str:
+    phrase = point_change_phrase(this, base)
+    return f"{name}{pct(this)},{word}{phrase}" if phrase else ""
+
+
+def comparison(f: dict[str, Any]) -> str:
+    """同比/环比 analysis: each count's change and each rate's change in percentage points."""
+    c = f.get("cases")
+    if not c:
+        return ""
+    out = []
+    for key, word in (("year_ago", "同比"), ("previous", "环比")):
+        base = c.get(key)
+        if not base or not base.get("received"):
+            continue
+        counts = []
+        for name, k in (("受理", "received"), ("办结", "completed"), ("即办件", "instant"), ("提前办结", "early")):
+            phrase = change_phrase(change(c[k], base[k]))
+            if phrase:
+                counts.append(f"{name}{count(c[k])},{word}{phrase}")
+        rates = [r for r in (
+            _rate_change("办结率", c["completion_rate"], base.get("completion_rate"), word),
+            _rate_change("按时办结率", c["on_time_rate"], base.get("on_time_rate"), word),
+            _rate_change("即时办结率", c["instant_same_day_rate"], base.get("instant_same_day_rate"), word),
+        ) if r]
+        if counts or rates:
+            out.append(para(f"与{esc(base['period_label'])}相比:" + ";".join(counts + rates) + "。"))
+    return "".join(out)
+
+
+def targets(f: dict[str, Any]) -> str:
+    """目标完成: each district target with its value and 达标/未达标."""
+    rows = [t for t in f.get("targets") or [] if t["value"] is not None]
+    if not rows:
+        return ""
+
+    def goal(t):
+        shown = pct if t["metric"].endswith(("rate", "share", "compression")) else (lambda v: f"{v:g}")
+        return "≥" + shown(t["min"]) if t["min"] is not None else "≤" + shown(t["max"])
+
+    def value(t):
+        return pct(t["value"]) if t["metric"].endswith(("rate", "share", "compression")) else f"{t['value']:g}"
+
+    met = sum(1 for t in rows if t["met"])
+    body = [(t["name"], goal(t), value(t), "达标" if t["met"] else "未达标") for t in rows]
+    return para(f"年初确定的{len(rows)}项目标中,已达标{met}项、未达标{len(rows) - met}项,具体如下:") + table(
+        ["目标", "目标值", "完成值", "完成情况"], body, cls="data targets", numeric=[1, 2])
+
+
+def highlights(f: dict[str, Any]) -> str:
+    """亮点: the period's strongest figures, stated as achievements (only those the data supports)."""
+    items = []
+    c = f.get("cases") or {}
+    if c.get("received"):
+        online = sum(v for k, v in c["by_channel"].items() if k != "窗口")
+        items.append(f"“一网通办”深入推进,网上申办{count(online)},占受理总量的{pct(online / c['received'])}")
+    if c.get("instant_same_day_rate"):
+        items.append(f"即办件即时办结率达到{pct(c['instant_same_day_rate'])}")
+    e = f.get("evaluations") or {}
+    if e.get("total"):
+        items.append(f"“好差评”全覆盖,收到评价{count(e['total'], '条')},好评率{pct(e['good_rate'])}")
+    s = f.get("services") or {}
+    if s.get("total"):
+        items.append(f"延时、预约、上门等便民服务{s['total']}次")
+    cert = f.get("certificates") or {}
+    if cert.get("total"):
+        items.append(f"电子证照入库{count(cert['total'], '个')}")
+    if not items:
+        return ""
+    return "".join(para(f"{i + 1}.{text}。") for i, text in enumerate(items))
+
+
+def township_reports(f: dict[str, Any]) -> str:
+    """乡镇报送: reports due, on time, 报送及时率 and the late ones by township."""
+    t = f.get("township_reports")
+    if not t or not t["due"]:
+        return ""
+    text = f"各乡镇(街道)应报送材料{t['due']}份,按时报送{t['on_time']}份,报送及时率{pct(t['on_time_rate'])}"
+    late = t.get("late_by_township") or {}
+    if late:
+        text += ";逾期或未报送的有:" + "、".join(f"{esc(k)}{v}份" for k, v in late.items())
+    return para(text + "。")
+
+
+def attendance(f: dict[str, Any]) -> str:
+    """考勤: findings by kind and the departments concerned (no personal names)."""
+    a = f.get("attendance")
+    if not a or not a["total"]:
+        return ""
+    kinds = "、".join(f"{esc(k)}{v}人次" for k, v in a["by_kind"].items())
+    units = "、".join(f"{esc(k)}{v}人次" for k, v in list(a["by_department"].items())[:8])
+    return para(f"考勤检查发现{kinds},涉及单位:{units}。")
+
+
+def staff(f: dict[str, Any]) -> str:
+    """优秀工作人员: the top of the individual ranking, only where the district publishes names."""
+    s = f.get("staff") or {}
+    top = s.get("top")
+    if not top:
+        return ""
+    names = "、".join(f"{esc(r['staff'])}({esc(r['department'])})" for r in top[:5])
+    return para(f"个人考评中,{names}得分居前,评为优秀工作人员。")

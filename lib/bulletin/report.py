@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .calendar import load_calendar
+from . import charts
 from .charts import png_bytes
 from .config import KIND_LABELS, District, Scheme, check_id, check_kind, load_district, load_scheme
 from .figures import compute_figures
@@ -30,8 +31,10 @@ class Bulletin:
     tables: Tables
     figures: dict[str, Any]
     sections: int = 0
+    subsections: int = 0
     charts: int = 0
     shown: list[str] = field(default_factory=list)
+    pending: str | None = None  # a section heading shown only once one of its parts has content
 
     @property
     def title(self) -> str:
@@ -45,18 +48,74 @@ class Bulletin:
 
             display({"text/html": html}, raw=True)
 
-    def section(self, title: str, body: str) -> None:
-        """A numbered section (一、 二、 ...) with its body; left out entirely when the body is empty."""
+    @property
+    def period_word(self) -> str:
+        """How sentences name the period: 本月, 本季度, 上半年, 全年, or the range's label."""
+        p = self.period
+        if p.kind == "half":
+            return "上半年" if p.label.endswith("上半年") else "下半年"
+        return {"month": "本月", "quarter": "本季度", "year": "全年"}.get(p.kind, p.label)
+
+    def section(self, title: str, body: str = "") -> None:
+        """A numbered section (一、 二、 ...) with its body; left out entirely when the body is empty.
+
+        Without a body, the heading waits for the section's first non-empty `part`."""
+        self.pending = None
+        self.subsections = 0
         if not body:
+            self.pending = title
             return
         self.sections += 1
         self.shown.append(title)
         self.show(heading(f"{ordinal(self.sections)}、{title}", 2) + body)
 
+    def part(self, title: str, body: str) -> None:
+        """A numbered part (（一） （二） ...) of the current section; left out when the body is empty."""
+        if not body:
+            return
+        if self.pending is not None:
+            title_, self.pending = self.pending, None
+            self.section(title_, " ")
+        self.subsections += 1
+        self.show(heading(f"({ordinal(self.subsections)}){title}", 3) + body)
+
     def chart(self, fig, caption: str) -> None:
         """A numbered chart (图1..图N) with its caption, embedded as PNG."""
         self.charts += 1
         self.show(figure(png_bytes(fig), self.charts, caption))
+
+    # --- the standard charts: each is shown only when its figures exist and are not all zero ---
+
+    def trend_chart(self, caption: str) -> None:
+        """Received and completed cases per month."""
+        t = self.figures.get("trend")
+        if t and sum(t["received"]):
+            self.chart(charts.trend_chart(t["months"], t["received"], t["completed"]), caption)
+
+    def ranking_chart(self, caption: str) -> None:
+        """Every scored department's total, best on top, base score marked."""
+        s = self.figures.get("scores") or {}
+        if s.get("ranking"):
+            names = [r["department"] for r in s["ranking"]]
+            self.chart(charts.ranking_chart(names, [r["total"] for r in s["ranking"]], s["base"]), caption)
+
+    def channel_chart(self, caption: str) -> None:
+        """Received cases by 申办渠道, with shares."""
+        by_channel = (self.figures.get("cases") or {}).get("by_channel") or {}
+        if sum(by_channel.values()):
+            self.chart(charts.share_bars(by_channel), caption)
+
+    def township_chart(self, caption: str, key: str = "by_township") -> None:
+        """Cases per township (by_township), or open overdue cases per township (overdue_by_township)."""
+        counts = (self.figures.get("cases") or {}).get(key) or {}
+        if counts:
+            self.chart(charts.name_bars(counts, "件数", color=0 if key == "by_township" else 1), caption)
+
+    def evaluation_chart(self, caption: str) -> None:
+        """Online and offline evaluations per month."""
+        t = self.figures.get("evaluation_trend")
+        if t and (sum(t["online"]) or sum(t["offline"])):
+            self.chart(charts.month_bars(t["months"], {"线上评价": t["online"], "线下评价": t["offline"]}, "条数"), caption)
 
     def title_block(self) -> None:
         """The 标题/文号 block: issuer, title, issue number, period and the 示例数据 mark."""

@@ -1,0 +1,63 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (bulletin)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove"]
+# # 年度工作总结 (annual summary, modelled on seed 001 衡阳市 1-11月 and seed 003's targets)
+# A year (2024) or a month range (2024-01..2024-11). Run top to bottom with the defaults on demo data.
+# Cells only arrange figures from `bulletin.figures` (the same values go to `annual.json`).
+
+# %% tags=["parameters"]
+district = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
+period = "2024"  # a year (2024) or a month range (2024-01..2024-11)
+kind = "annual"  # bulletin kind
+data_dir = "../data"  # folder of input tables
+params_dir = "../params"  # folder of district, scoring and calendar files
+
+# %% tags=["remove"]
+from bulletin import narrative
+from bulletin.report import open_bulletin
+
+b = open_bulletin(district, period, kind, data_dir, params_dir)
+f = b.figures
+b.emit_figures()
+
+# %%
+b.title_block()
+b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心"))
+
+# %%
+b.section("主要成效")
+b.part("政务服务运行情况", narrative.overview(f, b.district.scope))
+b.trend_chart("各月办件受理与办结情况")
+b.part("事项清单管理", narrative.catalog(f, b.period_word))
+b.part("好差评工作", narrative.evaluations(f))
+b.part("投诉办理", narrative.complaints(f))
+b.part("其他重点工作", narrative.other_work(f) + narrative.township_reports(f))
+
+# %%
+b.section("目标完成情况", narrative.targets(f))
+
+# %%
+b.section("工作亮点", narrative.highlights(f))
+
+# %%
+b.section("考核情况", narrative.scores_summary(f, b.district.scope) + narrative.grades(f, b.period_word))
+b.ranking_chart("各单位绩效考核得分")
+
+# %%
+b.section("存在问题", narrative.note(f, "problems"))
+b.section("下步打算", narrative.note(f, "next_steps"))
+b.attachment_link()
+b.signature()

@@ -1,0 +1,67 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (bulletin)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove"]
+# # 半年运行分析 (half-year analysis, modelled on seed 004 灵武市)
+# Run top to bottom with the defaults to see the demo district's analysis (`bulletin demo` first).
+# Cells only arrange figures from `bulletin.figures` (the same values go to `half_year.json`).
+
+# %% tags=["parameters"]
+district = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
+period = "2024-H1"  # half year, e.g. 2024-H1
+kind = "half_year"  # bulletin kind
+data_dir = "../data"  # folder of input tables
+params_dir = "../params"  # folder of district, scoring and calendar files
+
+# %% tags=["remove"]
+from bulletin import narrative
+from bulletin.report import open_bulletin
+
+b = open_bulletin(district, period, kind, data_dir, params_dir)
+f = b.figures
+b.emit_figures()
+
+# %%
+b.title_block()
+b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心"))
+
+# %%
+b.section("总体运行情况", narrative.overview(f, b.district.scope, detail=False))
+b.trend_chart(f"{b.period_word}各月办件受理与办结情况")
+
+# %%
+b.section("运行分析")
+b.part("申办渠道", narrative.channels(f))
+b.channel_chart("各申办渠道受理情况")
+b.part("乡镇(街道)办件", narrative.townships(f))
+b.township_chart("各乡镇(街道)便民服务中心受理件数")
+b.part("超期未办", narrative.overdue(f))
+b.township_chart("各乡镇(街道)超期未办件数", key="overdue_by_township")
+b.part("好差评", narrative.evaluations(f))
+b.evaluation_chart("各月线上、线下评价数量")
+b.part("投诉办理", narrative.complaints(f))
+
+# %%
+b.section("同比分析", narrative.comparison(f))
+
+# %%
+b.section("考核情况", narrative.scores_summary(f, b.district.scope) + narrative.grades(f, b.period_word))
+b.ranking_chart(f"{b.period_word}各单位绩效考核得分")
+
+# %%
+b.section("存在问题", narrative.note(f, "problems"))
+b.section("意见建议", narrative.note(f, "next_steps"))
+b.attachment_link()
+b.signature()
