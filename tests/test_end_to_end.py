@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bulletin.cli import app
-from bulletin.demo import write_demo
+from conftest import make_project, parse_when, read_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = "tongshan"
@@ -25,10 +25,7 @@ NETWORK = re.compile(r"""(<script[^>]*\ssrc=|<link[^>]*\shref=|(src|href)\s*=\s*
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     """A project folder with the repo's scoring scheme and a small demo district."""
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "params" / "scoring", root / "params" / "scoring")
-    write_demo(root / "data", root / "params", districts=[DISTRICT], first_month="2023-05", last_month="2024-06", scale=0.02)
-    return root
+    return make_project(tmp_path_factory.mktemp("project"), [DISTRICT], "2023-05", "2024-06", 0.02)
 
 
 def _args(project: Path, *extra: str) -> list[str]:
@@ -44,31 +41,15 @@ def rendered(project: Path) -> Path:
     return project / "outputs" / DISTRICT / PERIOD
 
 
-def _read_folder(folder: Path) -> pd.DataFrame:
-    frames = []
-    for path in sorted(folder.glob("*.csv")):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                frames.append(pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False))
-                break
-            except UnicodeDecodeError:
-                continue
-    return pd.concat(frames, ignore_index=True)
-
-
-def _when(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values.replace("", None), format="mixed")
-
-
 def _expected(project: Path) -> dict:
     """受理, 办结, 同比 and 好评率 computed here with plain pandas from the generated export files."""
-    cases = _read_folder(project / "data" / DISTRICT / "cases")
-    received = _when(cases["受理时间"])
-    completed = _when(cases["办结时间"])
+    cases = read_raw(project / "data" / DISTRICT / "cases")
+    received = parse_when(cases["受理时间"])
+    completed = parse_when(cases["办结时间"])
     june = (received >= "2024-06-01") & (received < "2024-07-01")
     june_last_year = (received >= "2023-06-01") & (received < "2023-07-01")
-    evaluations = _read_folder(project / "data" / DISTRICT / "evaluations")
-    when = _when(evaluations["评价时间"])
+    evaluations = read_raw(project / "data" / DISTRICT / "evaluations")
+    when = parse_when(evaluations["评价时间"])
     in_june = evaluations[(when >= "2024-06-01") & (when < "2024-07-01")]
     labels = {"非常满意": 5, "满意": 4, "基本满意": 3, "不满意": 2, "非常不满意": 1}
     ratings = in_june["评价等级"].map(lambda v: labels.get(v, v)).astype(int)

@@ -110,3 +110,21 @@ def test_ranks_agree_with_totals(values):
     ranks = list(scored["rank"])
     for i in range(len(shown)):
         assert ranks[i] == 1 + sum(1 for s in shown if s > shown[i])
+
+
+def test_multi_month_scores_average_the_months():
+    """A quarter's score is the mean of its months' item points, re-ranked on the mean totals."""
+    from bulletin.scoring import average_scores
+
+    scheme = _scheme(ScoreItem("on_time", "按时办结", "办事效率", "metric", metric="on_time_rate", scale=SCALE))
+    months = [parse_period(p) for p in ("2024-04", "2024-05", "2024-06")]
+    rates = [{"甲": 1.0, "乙": 0.95}, {"甲": 0.9, "乙": 0.975}, {"甲": 0.95, "乙": 0.95}]
+    monthly = [
+        score_departments(scheme, ["甲", "乙"], pd.DataFrame({"on_time_rate": r}), None, None, month)
+        for r, month in zip(rates, months)
+    ]
+    scored = average_scores(scheme, monthly)
+    totals = dict(zip(scored["department"], scored["total"]))
+    assert totals["甲"] == pytest.approx(100 + (5 - 5 + 0) / 3)
+    assert totals["乙"] == pytest.approx(100 + (0 + 2.5 + 0) / 3)
+    assert list(scored["department"]) == ["乙", "甲"] and list(scored["rank"]) == [1, 2]

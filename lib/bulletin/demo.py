@@ -522,7 +522,8 @@ def _write_params(params_dir: Path, profile: Profile) -> None:
         "kinds": ["monthly", "quarterly", "half_year", "annual"],
         "satisfaction": profile.satisfaction,
         "demo": True,
-        "notes": {p: dict(NOTES) for p in ("2024-06", "2024-12", "2024-Q2", "2024-Q4", "2024-H1", "2024-H2", "2024")},
+        "notes": {p: dict(NOTES) for p in ("2024-06", "2024-12", "2024-Q2", "2024-Q4", "2024-H1", "2024-H2", "2024",
+                                                  "2024-01..2024-11")},
         "targets": [
             {"metric": "online_rate", "name": "网上可办率", "min": 0.9, "by": "2024-12"},
             {"metric": "completion_rate", "name": "办结率", "min": 0.99},

@@ -12,7 +12,7 @@ from . import metrics as m
 from .calendar import WorkCalendar
 from .config import District, Scheme
 from .periods import Period
-from .scoring import score_departments, score_summary
+from .scoring import average_scores, score_departments, score_summary
 from .tables import Tables
 
 TREND_MONTHS = 12
@@ -75,8 +75,8 @@ def compute_figures(
     table = pd.concat(per_department, axis=1) if per_department else pd.DataFrame()
     table = table.reindex(sorted(set(table.index) | set(departments)))
     if scheme is not None and departments:
-        scored = score_departments(scheme, departments, table, tables.inspections, tables.assessment, period)
-        figures["scores"] = {"scheme": scheme.name, **score_summary(scored, scheme.base)}
+        scored = _scores(tables, district, scheme, calendar, period, departments, table)
+        figures["scores"] = {"scheme": scheme.name, "months_averaged": period.n_months, **score_summary(scored, scheme.base)}
         figures["scores"]["items"] = [
             {"id": i.id, "name": i.name, "category": i.category, "source": i.source} for i in scheme.items
         ]
@@ -111,6 +111,30 @@ def _trend(cases: pd.DataFrame, period: Period) -> dict[str, Any]:
     months = _trend_months(period)
     series = m.monthly_cases(cases, months)
     return {"months": months, "received": series["received"].tolist(), "completed": series["completed"].tolist()}
+
+
+def _scores(tables: Tables, district: District, scheme: Scheme, calendar: WorkCalendar, period: Period,
+            departments: list[str], table: pd.DataFrame) -> pd.DataFrame:
+    """The period's scores: scored on the month itself, or as the mean of each month's scores for longer periods."""
+    if period.n_months == 1:
+        return score_departments(scheme, departments, table, tables.inspections, tables.assessment, period)
+    monthly = []
+    for month in period.month_periods():
+        metrics = _department_metrics(tables, district, calendar, month)
+        monthly.append(score_departments(scheme, departments, metrics, tables.inspections, tables.assessment, month))
+    return average_scores(scheme, monthly)
+
+
+def _department_metrics(tables: Tables, district: District, calendar: WorkCalendar, period: Period) -> pd.DataFrame:
+    """The per-department metrics a scheme's metric items read, for one period."""
+    parts = []
+    if tables.cases is not None:
+        parts.append(m.department_case_metrics(m.case_frame(tables.cases, tables.items, period, calendar), period))
+    if tables.evaluations is not None:
+        parts.append(m.department_evaluation_metrics(tables.evaluations, period, district.satisfaction))
+    if tables.complaints is not None:
+        parts.append(m.department_complaint_metrics(tables.complaints, period))
+    return pd.concat(parts, axis=1) if parts else pd.DataFrame()
 
 
 def _trend_months(period: Period) -> list[str]:

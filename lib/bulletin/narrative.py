@@ -106,7 +106,8 @@ def scores_summary(f: dict[str, Any], scope: str) -> str:
     if not s or not s.get("ranking"):
         return ""
     text = (
-        f"按照《{esc(s['scheme'])}》,对{len(s['ranking'])}个进驻单位进行了考核。考核结果显示最高分{score(s['max'])},"
+        f"按照《{esc(s['scheme'])}》,对{len(s['ranking'])}个进驻单位进行了考核"
+        f"{'(得分为期内各月得分的平均值)' if s.get('months_averaged', 1) > 1 else ''}。考核结果显示最高分{score(s['max'])},"
         f"最低分{score(s['min'])},平均分{score(s['mean'])},最高分与最低分相差{score(s['spread'])},"
         f"{esc(scope)}{s['above_base']}个单位得分高于基准分{score_number(s['base']).rstrip('0').rstrip('.')}分。"
     )

@@ -72,6 +72,19 @@ def score_departments(
             out[item_column(item.id)] = _inspection_points(item, index, inspections, period)
         else:
             out[item_column(item.id)] = _manual_points(item, index, assessment, period)
+    return _finish(scheme, out)
+
+
+def average_scores(scheme: Scheme, monthly: list[pd.DataFrame]) -> pd.DataFrame:
+    """A multi-month period's scores: each item's points averaged over the months (季度/年度考核取各月平均), re-ranked."""
+    columns = [item_column(i.id) for i in scheme.items]
+    frames = [f.set_index("department")[columns] for f in monthly]
+    return _finish(scheme, pd.concat(frames).groupby(level=0).mean().rename_axis("department"))
+
+
+def _finish(scheme: Scheme, out: pd.DataFrame) -> pd.DataFrame:
+    """Item points (indexed by department) plus category subtotals, total, rank and grade; best first."""
+    out = out.copy()
     for category in scheme.categories:
         ids = [item_column(i.id) for i in scheme.items if i.category == category]
         out[f"category:{category}"] = out[ids].sum(axis=1)
