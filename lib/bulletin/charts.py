@@ -92,45 +92,39 @@ def trend_chart(months: list[str], received: list[int], completed: list[int], ti
     return month_bars(months, {"受理": received, "当月办结": completed}, "件数", title)
 
 
-def share_bars(counts: dict[str, int], unit: str = "件", title: str = "") -> Figure:
-    """Horizontal bars of a few categories (申办渠道, 评价渠道 ...) labelled with count and share."""
+def _hbars(labels: list[str], values: list[float], texts: list[str], colors: list[str], xlabel: str, title: str,
+           row_height: float, min_height: float, font: float) -> Figure:
+    """Horizontal bars, first label on top, each bar labelled with its text."""
     apply_style()
-    labels = list(counts)
-    values = [counts[k] for k in labels]
-    total = sum(values) or 1
-    fig, ax = plt.subplots(figsize=(7.2, 0.45 * len(labels) + 1.0), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.2, max(min_height, row_height * len(labels) + 0.9)), layout="constrained")
     y = list(range(len(labels)))
-    ax.barh(y, values, color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))], height=0.6)
-    ax.set_yticks(y, labels, fontsize=8.5)
+    ax.barh(y, values, color=colors, height=0.62)
+    ax.set_yticks(y, labels, fontsize=font)
     ax.invert_yaxis()
     ax.set_xlim(0, max(values + [1]) * 1.25)
-    for yi, v in zip(y, values):
-        ax.text(v, yi, f" {v}{unit}({v / total:.1%})", va="center", fontsize=7.5)
-    ax.set_xlabel(unit)
-    if title:
-        ax.set_title(title)
-    sns.despine(fig, left=True)
-    return fig
-
-
-def name_bars(counts: dict[str, float], xlabel: str = "件数", title: str = "", color: int = 0) -> Figure:
-    """Horizontal bars for many names (乡镇街道, 单位), largest on top, height growing with the count of names."""
-    apply_style()
-    labels = list(counts)
-    values = [counts[k] for k in labels]
-    fig, ax = plt.subplots(figsize=(7.2, max(2.4, 0.24 * len(labels) + 0.9)), layout="constrained")
-    y = list(range(len(labels)))
-    ax.barh(y, values, color=PALETTE[color], height=0.65)
-    ax.set_yticks(y, labels, fontsize=7.5)
-    ax.invert_yaxis()
-    ax.set_xlim(0, max(values + [1]) * 1.15)
-    for yi, v in zip(y, values):
-        ax.text(v, yi, f" {v:g}", va="center", fontsize=7)
+    for yi, v, text in zip(y, values, texts):
+        ax.text(v, yi, f" {text}", va="center", fontsize=font - 0.5)
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(title)
     sns.despine(fig, left=True)
     return fig
+
+
+def share_bars(counts: dict[str, int], unit: str = "件", title: str = "") -> Figure:
+    """A few categories (申办渠道, 评价渠道 ...) labelled with count and share."""
+    labels, values = list(counts), list(counts.values())
+    total = sum(values) or 1
+    texts = [f"{v}{unit}({v / total:.1%})" for v in values]
+    colors = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
+    return _hbars(labels, values, texts, colors, unit, title, row_height=0.45, min_height=2.0, font=8.5)
+
+
+def name_bars(counts: dict[str, float], xlabel: str = "件数", title: str = "", color: int = 0) -> Figure:
+    """Many names (乡镇街道, 单位), largest on top; the chart grows with the number of names so labels never overlap."""
+    labels, values = list(counts), list(counts.values())
+    return _hbars(labels, values, [f"{v:g}" for v in values], [PALETTE[color]] * len(labels), xlabel, title,
+                  row_height=0.24, min_height=2.4, font=7.5)
 
 
 def ranking_chart(departments: list[str], totals: list[float], base: float, title: str = "") -> Figure:

@@ -48,11 +48,11 @@ class CellProblem:
     rule: str
 
 
-def parse_datetimes(text: pd.Series) -> pd.Series:
-    """Datetimes from text in any of DATETIME_FORMATS (each value may use its own); NaT where none fits."""
+def _first_format(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Datetimes from text, each value parsed by the first of `formats` that fits it; NaT where none does."""
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text != ""
-    for fmt in DATETIME_FORMATS:
+    for fmt in formats:
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
@@ -62,22 +62,15 @@ def parse_datetimes(text: pd.Series) -> pd.Series:
     return out
 
 
+def parse_datetimes(text: pd.Series) -> pd.Series:
+    """Datetimes from text in any of DATETIME_FORMATS (each value may use its own); NaT where none fits."""
+    return _first_format(text, DATETIME_FORMATS)
+
+
 def _months(text: pd.Series) -> pd.Series:
     """'YYYY-MM' from month text ('2024-06', '2024年6月', '202406') or from a date; NA where unreadable."""
-    out = pd.Series(pd.NA, index=text.index, dtype="string")
-    todo = text != ""
-    for fmt in MONTH_FORMATS:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        out.loc[ok[ok].index] = parsed[ok].dt.strftime("%Y-%m")
-        todo.loc[ok[ok].index] = False
-    if todo.any():
-        dates = parse_datetimes(text.where(todo, ""))
-        ok = dates.notna()
-        out.loc[ok] = dates[ok].dt.strftime("%Y-%m")
-    return out
+    parsed = _first_format(text, MONTH_FORMATS + DATETIME_FORMATS)
+    return parsed.dt.strftime("%Y-%m").astype("string").where(parsed.notna())
 
 
 def _numbers(text: pd.Series) -> pd.Series:

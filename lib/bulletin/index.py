@@ -8,7 +8,9 @@ from pathlib import Path
 from .config import KIND_LABELS
 from .display import count, pct
 from .markup import esc
+from .errors import BulletinError
 from .outputs import write_atomic
+from .periods import parse_period
 
 KINDS_ORDER = {k: i for i, k in enumerate(KIND_LABELS)}
 
@@ -28,8 +30,17 @@ def collect(out_dir: Path) -> list[dict]:
         entries.append({"path": path, "html": html if html.exists() else None, "kind": kind, "figures": figures,
                         "district": path.parent.parent.name, "period": path.parent.name})
     entries.sort(key=lambda e: (e["district"], KINDS_ORDER[e["kind"]]))
-    entries.sort(key=lambda e: e["figures"].get("period", e["period"]), reverse=True)
+    entries.sort(key=lambda e: _recency(e["figures"].get("period", e["period"])), reverse=True)
     return entries
+
+
+def _recency(period: str) -> tuple[int, int]:
+    """Sort key, newest first: the period's last month, then the shorter period (a month before its quarter)."""
+    try:
+        p = parse_period(period)
+    except BulletinError:
+        return (-1, 0)
+    return (p.last, -p.n_months)
 
 
 def _key_figures(f: dict) -> str:
@@ -53,7 +64,7 @@ def render_index(out_dir: Path) -> str:
     for e in collect(out_dir):
         f = e["figures"]
         link = e["html"].relative_to(out_dir).as_posix() if e["html"] else None
-        title = f"{f.get('district_name', e['district'])}{f.get('period_label', e['period'])}{KIND_LABELS[e['kind']]}"
+        title = f"{f.get('district_name', e['district'])}政务服务工作{KIND_LABELS[e['kind']]}({f.get('period_label', e['period'])})"
         cell = f'<a href="{esc(link)}">{esc(title)}</a>' if link else esc(title)
         status = "已生成" if link and f else "不完整"
         demo = "(示例数据)" if f.get("demo") else ""
