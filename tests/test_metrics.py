@@ -249,3 +249,10 @@ def test_compare_counts_relative_rates_in_points():
     assert got["received"] == pytest.approx(0.2) and got["completed"] == 0 and got["early"] == pytest.approx(-0.5)
     assert got["instant"] is None and got["overdue_open"] == pytest.approx(-1.0)
     assert got["completion_rate"] == pytest.approx(0.002) and got["instant_same_day_rate"] is None
+
+
+def test_issue_date_is_fifth_workday_after_period():
+    from bulletin.figures import issue_date
+
+    assert issue_date(CAL, parse_period("2024-09")) == "2024-10-12"  # 国庆 off, 10-12 (Sat) is a 调休 workday
+    assert issue_date(CAL, parse_period("2026-12")) == "2027-01-07"  # beyond the calendar: 7 days later

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import metrics as m
 from .calendar import WorkCalendar
+from .errors import CalendarError
 from .config import District, Scheme
 from .periods import Period
 from .scoring import average_scores, score_departments, score_summary
@@ -85,6 +86,7 @@ def compute_figures(
         table = table.rename_axis("department").reset_index()
     figures["departments"] = _records(table)
     figures["notes"] = district.notes_for(period)
+    figures["issue_date"] = figures["notes"].pop("date", None) or issue_date(calendar, period)
     return clean(figures)
 
 
@@ -135,6 +137,20 @@ def _department_metrics(tables: Tables, district: District, calendar: WorkCalend
     if tables.complaints is not None:
         parts.append(m.department_complaint_metrics(tables.complaints, period))
     return pd.concat(parts, axis=1) if parts else pd.DataFrame()
+
+
+ISSUE_WORKDAYS = 5
+
+
+def issue_date(calendar: WorkCalendar, period: Period) -> str:
+    """The date printed under the signature: the 5th working day after the period ends (an analyst may set
+    `notes.<period>.date`); 7 calendar days after it when no calendar covers that time yet."""
+    end = pd.Series([pd.Timestamp(period.end)])
+    try:
+        day = calendar.deadlines(end, pd.Series([ISSUE_WORKDAYS]))[0]
+    except CalendarError:
+        day = end[0] + pd.Timedelta(days=7)
+    return day.strftime("%Y-%m-%d")
 
 
 def _trend_months(period: Period) -> list[str]:

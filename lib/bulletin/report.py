@@ -146,7 +146,9 @@ class Bulletin:
     def signature(self) -> None:
         """The closing block: issuer and period."""
         d = self.district
-        self.show(f'<footer class="signature"><div>{esc(d.issuer or d.name)}</div><div>{esc(self.period.label)}</div></footer>')
+        day = self.figures.get("issue_date")
+        shown = f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:10])}日" if day and len(day) == 10 else self.period.label
+        self.show(f'<footer class="signature"><div>{esc(d.issuer or d.name)}</div><div>{esc(shown)}</div></footer>')
 
 
 def _issue_number(period: Period) -> int:
