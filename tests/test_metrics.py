@@ -256,3 +256,10 @@ def test_issue_date_is_fifth_workday_after_period():
 
     assert issue_date(CAL, parse_period("2024-09")) == "2024-10-12"  # 国庆 off, 10-12 (Sat) is a 调休 workday
     assert issue_date(CAL, parse_period("2026-12")) == "2027-01-07"  # beyond the calendar: 7 days later
+
+
+def test_certificates_by_type_and_month():
+    rows = pd.DataFrame({"month": ["2024-04", "2024-05", "2024-05", "2024-07"], "cert_type": ["营业执照", "营业执照", "结婚证", "营业执照"],
+                         "count": [3, 4, 5, 100]})
+    got = m.certificate_metrics(rows, parse_period("2024-Q2"))
+    assert got == {"total": 12, "by_type": {"营业执照": 7, "结婚证": 5}, "by_month": {"2024-04": 3, "2024-05": 9, "2024-06": 0}}

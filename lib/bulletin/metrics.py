@@ -344,9 +344,11 @@ def certificate_metrics(certificates: pd.DataFrame, period: Period) -> dict[str,
     """电子证照入库: total and by certificate type over the period's months."""
     rows = certificates.loc[certificates["month"].isin(period.months())]
     by_type = rows.groupby(rows["cert_type"].astype(str))["count"].sum()
+    by_month = rows.groupby(rows["month"].astype(str))["count"].sum()
     return {
         "total": int(rows["count"].sum()),
         "by_type": {k: int(v) for k, v in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))},
+        "by_month": {m: int(by_month.get(m, 0)) for m in period.months()},
     }
 
 
