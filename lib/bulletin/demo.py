@@ -34,7 +34,24 @@ DEPARTMENTS = (
     "发展和改革局", "财政局", "统计局", "档案馆", "气象局",
 )
 NOT_STATIONED = ("统计局", "档案馆", "气象局")
-ITEM_WORDS = ("登记", "变更登记", "注销登记", "许可", "备案", "证明", "核准", "审批", "补办", "年检", "查询", "申领")
+ITEM_NAMES = {  # typical catalog entries of the busiest departments
+    "市场监督管理局": ("企业设立登记", "企业变更登记", "企业注销登记", "个体工商户登记", "食品经营许可", "药品零售企业许可",
+                "特种设备使用登记", "营业执照补办"),
+    "公安局": ("居民身份证申领", "居民身份证换领", "户口迁移", "出生登记", "临时身份证明", "机动车登记", "驾驶证换证",
+            "出入境证件签发"),
+    "人力资源和社会保障局": ("社会保险登记", "失业保险金申领", "灵活就业人员参保登记", "养老保险关系转移", "社保卡申领",
+                   "就业创业证申领", "职业技能补贴申领"),
+    "不动产登记中心": ("不动产首次登记", "不动产转移登记", "不动产抵押登记", "不动产变更登记", "不动产注销登记",
+                "不动产登记资料查询", "预告登记"),
+    "税务局": ("发票领用", "税务登记信息变更", "增值税申报", "个人所得税汇算清缴", "完税证明开具", "跨区域涉税事项报告"),
+    "住房和城乡建设局": ("建筑工程施工许可", "商品房预售许可", "建设工程竣工验收备案", "建筑业企业资质核准"),
+    "医疗保障局": ("医保关系转移接续", "异地就医备案", "门诊慢特病待遇认定", "医疗费用手工报销"),
+    "民政局": ("结婚登记", "离婚登记", "最低生活保障审核", "社会团体登记", "殡葬补贴申领"),
+    "交通运输局": ("道路运输经营许可", "道路运输证配发", "从业资格证换证", "出租汽车驾驶员证核发"),
+    "卫生健康委员会": ("医疗机构执业登记", "医师执业注册", "出生医学证明补发", "公共场所卫生许可"),
+}
+ITEM_OBJECTS = ("资格", "许可证", "资质证书", "备案证明", "档案", "补贴", "登记证")
+ITEM_ACTIONS = ("核发", "变更", "延续", "注销", "补办", "查询")
 SURNAMES = tuple("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕")
 GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
          "秀英", "华", "慧", "建华", "志强", "晓东", "海燕", "玉兰", "文博", "子涵", "雨萱", "浩然", "思远")
@@ -195,14 +212,18 @@ def _items(rng: np.random.Generator, profile: Profile, stationed: list[str], fir
     before = rng.integers(3, 9, n)
     steps = np.minimum(before, rng.integers(1, 4, n))
     span = (last - first).days
-    added = np.where(rng.random(n) < 0.05, rng.integers(30, span, n), -1)
-    cancelled = np.where((rng.random(n) < 0.03) & (added < 0), rng.integers(30, span, n), -1)
+    # A few items are added or cancelled during the range; each department's first item stays in the
+    # catalog throughout, so cases always have an active item of their department to fall back on.
+    first_of_department = np.zeros(n, dtype=bool)
+    first_of_department[np.cumsum(per_department) - per_department] = True
+    added = np.where((rng.random(n) < 0.05) & ~first_of_department, rng.integers(span // 4, span + 1, n), -1)
+    cancelled = np.where((rng.random(n) < 0.03) & (added < 0) & ~first_of_department, rng.integers(span // 4, span + 1, n), -1)
     start = pd.Timestamp(first)
-    words = rng.choice(ITEM_WORDS, n)
+    names = np.concatenate([_item_names(rng, d, k) for d, k in zip(stationed, per_department)])
     return pd.DataFrame(
         {
             "item_code": [f"{profile.code}-{i:04d}" for i in range(1, n + 1)],
-            "item_name": [f"{d.replace('局', '').replace('中心', '')}{w}" for d, w in zip(department, words)],
+            "item_name": names,
             "department": department,
             "item_type": kind,
             "legal_days": legal,
@@ -214,6 +235,28 @@ def _items(rng: np.random.Generator, profile: Profile, stationed: list[str], fir
             "cancelled_on": [start + pd.Timedelta(days=int(d)) if d >= 0 else pd.NaT for d in cancelled],
         }
     )
+
+
+def _item_names(rng: np.random.Generator, department: str, count: int) -> np.ndarray:
+    """count distinct item names for one department: its typical entries first, then generic ones."""
+    stem = department.removesuffix("局").removesuffix("中心").removesuffix("委员会")
+    generic = [f"{stem}{o}{a}" for o in ITEM_OBJECTS for a in ITEM_ACTIONS]
+    own = list(ITEM_NAMES.get(department, ()))
+    pool = own + [generic[i] for i in rng.permutation(len(generic))]
+    return np.array(pool[:count])
+
+
+def _id_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n fictional 18-digit ID numbers: area code, a real birth date, sequence and a valid check digit."""
+    born = np.datetime64("1955-01-01") + rng.integers(0, 50 * 365, n).astype("timedelta64[D]")
+    body = np.char.add(np.char.add(rng.integers(110101, 654326, n).astype(str),
+                                   np.datetime_as_string(born, unit="D").astype("U10")),
+                       np.char.zfill(rng.integers(0, 1000, n).astype(str), 3))
+    body = np.char.replace(body, "-", "")
+    digits = np.asarray(body, dtype="U17").view("U1").reshape(n, 17).astype(int)
+    weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+    check = np.array(list("10X98765432"))[(digits * weights).sum(axis=1) % 11]
+    return np.char.add(body, check)
 
 
 def _cases(rng, profile: Profile, items: pd.DataFrame, townships: list[str], months: list[str], scale: float,
@@ -230,9 +273,16 @@ def _cases(rng, profile: Profile, items: pd.DataFrame, townships: list[str], mon
     popularity = rng.pareto(1.2, len(items)) + 0.2
     popularity = np.where(items["added_on"].notna() | items["cancelled_on"].notna(), popularity * 0.05, popularity)
     item = rng.choice(len(items), n, p=popularity / popularity.sum())
+    day = _random_days(rng, workdays, month_of_day, month_index)
+    # A case only uses an item in the catalog on its day; otherwise its department's first (permanent) item.
+    added_on = items["added_on"].to_numpy(dtype="datetime64[D]")[item]
+    cancelled_on = items["cancelled_on"].to_numpy(dtype="datetime64[D]")[item]
+    inactive = (added_on > day) | (cancelled_on <= day)  # NaT compares False: no date, no limit
+    fallback = items.groupby("department", sort=False).cumcount().to_numpy()
+    fallback = np.arange(len(items)) - fallback  # index of each item's department's first item
+    item = np.where(inactive, fallback[item], item)
     item_type = items["item_type"].to_numpy()[item]
     department = items["department"].to_numpy()[item]
-    day = _random_days(rng, workdays, month_of_day, month_index)
     received = pd.Series(day.astype("datetime64[ns]")) + pd.to_timedelta(
         8.5 * 3600 + rng.integers(0, 9 * 3600, n), unit="s")
     instant = item_type == "即办件"
@@ -276,7 +326,10 @@ def _evaluations(rng, profile: Profile, cases: pd.DataFrame, end: pd.Timestamp) 
     done = cases.loc[cases["completed_at"].notna()]
     pick = done.loc[rng.random(len(done)) < 0.5]
     n = len(pick)
-    when = pick["completed_at"] + pd.to_timedelta(rng.integers(10 * 60, 2 * 86400, n), unit="s")
+    online = pick["channel"].ne("窗口").to_numpy() | (rng.random(n) < 0.3)
+    # Offline ratings (评价器 at the window) come minutes after completion; online ones within two days.
+    delay = np.where(online, rng.integers(10 * 60, 2 * 86400, n), rng.integers(30, 20 * 60, n))
+    when = pick["completed_at"] + pd.to_timedelta(delay, unit="s")
     worse = set(rng.choice(sorted(cases["department"].unique()), 3, replace=False))
     is_worse = pick["department"].isin(worse).to_numpy()
     u = rng.random(n)
@@ -285,13 +338,12 @@ def _evaluations(rng, profile: Profile, cases: pd.DataFrame, end: pd.Timestamp) 
     bad = rating <= 2
     rectified = pd.Series(when.to_numpy() + pd.to_timedelta(rng.integers(1, 6, n), unit="D").to_numpy())
     rectified = rectified.where(bad & (rng.random(n) < 0.8))
-    online = pick["channel"].ne("窗口").to_numpy()
     frame = pd.DataFrame(
         {
             "eval_id": [f"PJ{profile.code}{i:08d}" for i in range(1, n + 1)],
             "case_id": pick["case_id"].to_numpy(),
             "department": pick["department"].to_numpy(),
-            "channel": np.where(online | (rng.random(n) < 0.3), "线上", "线下"),
+            "channel": np.where(online, "线上", "线下"),
             "rating": rating,
             "evaluated_at": when.to_numpy(),
             "rectified_at": rectified.to_numpy(),
@@ -313,8 +365,7 @@ def _complaints(rng, profile, stationed, months, scale, workdays, month_of_day) 
     received = pd.Series(day.astype("datetime64[ns]")) + pd.to_timedelta(rng.integers(8 * 3600, 18 * 3600, n), unit="s")
     department = rng.choice(stationed, n)
     phones = ["1" + str(x) for x in rng.integers(3_000_000_000, 9_999_999_999, n)]
-    ids = [f"{a}{b:08d}{c:04d}" for a, b, c in zip(rng.integers(110000, 659000, n),
-                                                     rng.integers(19600101, 20051231, n), rng.integers(0, 9999, n))]
+    ids = _id_numbers(rng, n)
     template = rng.integers(0, len(COMPLAINT_TEXT), n)
     content = [COMPLAINT_TEXT[t].format(d=d, p=p, i=i) for t, d, p, i in zip(template, department, phones, ids)]
     resolved = received + pd.to_timedelta(rng.integers(1, 8, n), unit="D")
@@ -357,9 +408,10 @@ def _assessment(rng, profile, stationed, months) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([months, stationed], names=["month", "department"]).to_frame(index=False)
     n = len(grid)
     lead = grid.assign(item="leadership" if profile.id == "yunhe" else "领导重视",
-                       points=rng.choice([0.0, 0.5, 1.0, 1.5, 2.0], n, p=[0.3, 0.3, 0.2, 0.1, 0.1]))
+                       points=rng.choice([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], n, p=[0.15, 0.2, 0.25, 0.2, 0.12, 0.08]))
     bonus = grid.loc[rng.random(n) < 0.08].copy()
-    bonus = bonus.assign(item="创新加分", points=rng.choice([1.0, 2.0, 3.0], len(bonus)))
+    bonus = bonus.assign(item="创新加分", points=rng.choice([1.0, 2.0, 3.0, 5.0, 8.0, 10.0], len(bonus),
+                                                        p=[0.3, 0.25, 0.2, 0.12, 0.08, 0.05]))
     return pd.concat([lead, bonus], ignore_index=True)[["department", "item", "points", "month"]]
 
 
@@ -376,9 +428,9 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
     months = [p.text for p in parse_period(f"{first.text}..{last.text}").month_periods()]
     workdays = builtin_calendar().workdays_between(first.start, last.end)
     month_of_day = (workdays.astype("datetime64[M]") - np.datetime64(first.text, "M")).astype("int64")
-    for number, district in enumerate(chosen):
+    for district in chosen:
         profile = PROFILES[district]
-        rng = np.random.default_rng(seed + number * 7919 + DEMO_DISTRICTS.index(district))
+        rng = np.random.default_rng(seed + DEMO_DISTRICTS.index(district))  # independent of which are chosen
         folder = Path(data_dir) / district
         folder.mkdir(parents=True, exist_ok=True)
         _written.clear()
@@ -394,14 +446,21 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
 
 
 def _remove_stale(folder: Path) -> None:
-    """Remove table files an earlier demo wrote that this one did not (e.g. months outside the new range)."""
+    """Remove table files an earlier demo wrote that this one did not (e.g. months outside the new range).
+
+    Only files named after the tables are touched; files this call wrote (or found identical) stay, so their
+    mtimes, and any cache keyed on them, remain valid.
+    """
     for table in TABLE_NAMES:
-        candidates = [folder / f"{table}.csv", folder / f"{table}.xlsx"]
-        if (folder / table).is_dir():
-            candidates += list((folder / table).iterdir())
+        candidates = [folder / f"{table}.{ext}" for ext in ("csv", "xlsx", "parquet")]
+        sub = folder / table
+        if sub.is_dir():
+            candidates += sorted(p for p in sub.iterdir() if p.suffix in (".csv", ".xlsx", ".parquet"))
         for path in candidates:
             if path.is_file() and path not in _written:
                 path.unlink()
+        if sub.is_dir() and not any(sub.iterdir()):
+            sub.rmdir()
 
 
 def _write_district(rng, profile: Profile, folder: Path, months: list[str], scale: float, workdays, month_of_day,
@@ -504,11 +563,34 @@ def _write_small_tables(rng, profile: Profile, folder: Path, stationed, staff, m
                  folder, "township_reports", profile, "乡镇报送情况")
 
 
-NOTES = {
+# Analyst notes (存在问题 / 下步工作安排) per period, as an office would write them.
+_MONTH_NOTES = {
     "problems": ("一是部分单位即办件即时办结率仍有差距,个别窗口存在办件超期现象;二是好差评差评整改不够及时,"
                  "个别单位整改回访流于形式;三是少数窗口工作人员纪律意识不强,督查中仍发现脱岗、未统一着装等问题。"),
     "next_steps": ("一是持续压缩办理时限,对超期办件实行日通报、周督办;二是落实差评整改回访闭环,整改情况纳入月度考核;"
                    "三是加大明察暗访频次,督查结果与单位绩效考核挂钩。"),
+}
+_QUARTER_NOTES = {
+    "problems": ("一是乡镇(街道)便民服务中心事项承接不均衡,部分事项仍需群众往返县区大厅办理;"
+                 "二是全程网办事项实际网办率不高,线上线下办事标准不够统一;三是个别单位督查问题反复出现,整改不够彻底。"),
+    "next_steps": ("一是推动高频事项向乡镇(街道)下沉,开展延伸服务;二是优化一网通办平台功能,提升掌上办、全程网办使用率;"
+                   "三是建立督查问题台账,实行销号管理。"),
+}
+_HALF_NOTES = {
+    "problems": ("一是事项标准化程度有待提高,同一事项在不同窗口办理标准不一;二是帮办代办、延时服务等便民举措宣传不够,"
+                 "群众知晓率不高;三是窗口工作人员业务能力参差不齐,综合受理能力仍需提升。"),
+    "next_steps": ("一是全面梳理事项办事指南,统一受理标准;二是加大便民服务宣传力度,拓展预约、上门服务覆盖面;"
+                   "三是常态化开展窗口人员业务培训和岗位练兵。"),
+}
+_YEAR_NOTES = {
+    "problems": ("一是数据共享不充分,部分证照仍需群众重复提交;二是“高效办成一件事”集成服务覆盖面不够广;"
+                 "三是考核激励作用发挥不充分,部分单位创新举措不多。"),
+    "next_steps": ("一是加快电子证照归集应用,推动更多事项“免证办”;二是扩大“一件事一次办”事项范围,提升集成服务水平;"
+                   "三是完善绩效考核办法,强化考核结果运用,营造比学赶超氛围。"),
+}
+NOTES = {
+    "2024-06": _MONTH_NOTES, "2024-12": _MONTH_NOTES, "2024-Q2": _QUARTER_NOTES, "2024-Q4": _QUARTER_NOTES,
+    "2024-H1": _HALF_NOTES, "2024-H2": _HALF_NOTES, "2024": _YEAR_NOTES, "2024-01..2024-11": _YEAR_NOTES,
 }
 
 
@@ -522,8 +604,7 @@ def _write_params(params_dir: Path, profile: Profile) -> None:
         "kinds": ["monthly", "quarterly", "half_year", "annual"],
         "satisfaction": profile.satisfaction,
         "demo": True,
-        "notes": {p: dict(NOTES) for p in ("2024-06", "2024-12", "2024-Q2", "2024-Q4", "2024-H1", "2024-H2", "2024",
-                                                  "2024-01..2024-11")},
+        "notes": {period: dict(text) for period, text in NOTES.items()},
         "targets": [
             {"metric": "online_rate", "name": "网上可办率", "min": 0.9, "by": "2024-12"},
             {"metric": "completion_rate", "name": "办结率", "min": 0.99},
