@@ -26,9 +26,9 @@ RESIDUE = re.compile(r"\bnan\b|\bNaN\b|\bNone\b|\binf\b|\{|\}|Traceback|<functio
 def project(tmp_path_factory) -> Path:
     root = make_project(tmp_path_factory.mktemp("kinds"), DISTRICTS, "2023-01", "2024-12", 0.02)
     spec = RunSpec(tuple(DISTRICTS), tuple(PERIODS.values()), tuple(PERIODS))
-    failures = render_many(spec, data_dir=root / "data", params_dir=root / "params", out_dir=root / "outputs",
+    outcomes = render_many(spec, data_dir=root / "data", params_dir=root / "params", out_dir=root / "outputs",
                            notebooks_dir=ROOT / "notebooks", jobs=2)
-    assert not failures, [f.message for f in failures]
+    assert all(o.status == "ok" for o in outcomes), [o.message for o in outcomes]
     write_index(root / "outputs")
     return root
 

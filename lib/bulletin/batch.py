@@ -1,16 +1,36 @@
-"""Render many bulletins (districts x periods x kinds); a failure never stops the others."""
+"""Render many bulletins (districts x periods x kinds): in parallel, incrementally, resumably.
+
+- Parallel: a pool of worker processes on this machine (`jobs`), or an existing Dask cluster
+  (`scheduler`), each rendering with warm kernels forked from a pre-imported zygote (`kernels`).
+- Incremental: a bulletin whose inputs are unchanged since its last good render is skipped (`manifest`).
+- Resumable: every bulletin is published atomically and recorded in the manifest as soon as it is
+  done, so a batch killed at any point loses at most the bulletins in flight; the next run does the rest.
+- Robust: a failure (bad data, an error in a cell, a killed kernel, a timeout) is reported with its
+  cell and never stops the others; transient ones (the kernel died) are retried.
+"""
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+import multiprocessing
+import sys
+import threading
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import wait as wait_local
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .config import RunSpec, load_district
-from .errors import BulletinError
-from .runner import run_bulletin
+from .errors import BulletinError, DataError, RenderError
+from .manifest import Manifest
+from .outputs import bulletin_dir
+from .store import sources
+
+STAGE_LABELS = {"check": "参数与数据校验", "kernel": "内核启动与通信", "setup": "载入数据与计算", "cells": "图表与排版",
+                "export": "导出网页", "write": "写入文件"}
 
 
 @dataclass(frozen=True)
@@ -21,14 +41,39 @@ class Job:
     period: str
     kind: str
 
+    @property
+    def key(self) -> str:
+        """district/period/kind, as in the manifest."""
+        return f"{self.district}/{self.period}/{self.kind}"
+
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one job ended: ok, or the Chinese error message."""
+    """How one job ended: ok, skipped (already current) or failed with the Chinese error message."""
 
     job: Job
-    ok: bool
+    status: str  # "ok", "skipped", "failed"
     message: str = ""
+    seconds: dict = field(default_factory=dict)  # stage -> seconds (rendered ones)
+    outputs: dict = field(default_factory=dict)  # file name -> sha256 (rendered ones)
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Rendered now or already current."""
+        return self.status != "failed"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where a worker finds its inputs and writes its outputs, and how long a bulletin may take."""
+
+    data_dir: Path
+    params_dir: Path
+    out_dir: Path
+    notebooks_dir: Path
+    timeout: float | None = None  # seconds per bulletin; None = no limit
+    retries: int = 1  # further tries after a transient failure (the kernel died)
 
 
 def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
@@ -45,14 +90,174 @@ def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
     return jobs
 
 
-def _render(job: Job, dirs: dict) -> Outcome:
+# --- what runs in a worker (a local process or a Dask worker) ---
+
+
+def warm_up() -> None:
+    """Worker start-up: the kernel zygote and the HTML exporter, loaded once per worker."""
+    from .kernels import ZYGOTE
+    from .render import _exporter
+
+    _exporter()
+    ZYGOTE.socket_path  # noqa: B018 - starts the zygote
+
+
+def check_district(district: str, settings: Settings) -> str:
+    """Validate a district's params and data once for all its bulletins: '' if good, else the Chinese message."""
+    from .runner import check_inputs
+
     try:
-        run_bulletin(job.district, job.period, job.kind, **dirs)
-        return Outcome(job, True)
+        check_inputs(district, settings.data_dir, settings.params_dir)
+        return ""
+    except DataError as exc:
+        report = exc.report.to_text() + "\n" if exc.report is not None else ""
+        return f"{report}{exc}"
     except BulletinError as exc:
-        return Outcome(job, False, str(exc))
-    except Exception as exc:  # a bug must not stop the other bulletins; it is reported in the summary
-        return Outcome(job, False, f"{type(exc).__name__}: {exc}")
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported, never raised into the batch
+        return f"{type(exc).__name__}: {exc}"
+
+
+def render_job(job: Job, settings: Settings) -> Outcome:
+    """Render one bulletin with a warm kernel, within the time limit, retrying transient failures."""
+    from .kernels import kill_kernels, live_kernels
+    from .runner import run_bulletin
+
+    seconds: dict[str, float] = {}
+    for attempt in range(1, settings.retries + 2):
+        expired = threading.Event()
+        timer = None
+        if settings.timeout:
+            kernels = live_kernels()
+
+            def expire(kernels=kernels) -> None:
+                expired.set()
+                kill_kernels(kernels)
+
+            timer = threading.Timer(settings.timeout, expire)
+            timer.daemon = True
+            timer.start()
+        try:
+            result = run_bulletin(job.district, job.period, job.kind, data_dir=settings.data_dir,
+                                  params_dir=settings.params_dir, out_dir=settings.out_dir,
+                                  notebooks_dir=settings.notebooks_dir, warm=True, checked=True, timings=seconds)
+            return Outcome(job, "ok", seconds=seconds, outputs=result.digests, attempts=attempt)
+        except RenderError as exc:
+            if expired.is_set():
+                return Outcome(job, "failed", f"超过单份时限{settings.timeout:g}秒,已终止。", seconds, attempts=attempt)
+            if exc.transient and attempt <= settings.retries:
+                continue
+            return Outcome(job, "failed", str(exc), seconds, attempts=attempt)
+        except BulletinError as exc:
+            return Outcome(job, "failed", str(exc), seconds, attempts=attempt)
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the other bulletins; it is reported
+            return Outcome(job, "failed", f"{type(exc).__name__}: {exc}", seconds, attempts=attempt)
+        finally:
+            if timer is not None:
+                timer.cancel()
+    raise AssertionError("unreachable")
+
+
+# --- where the work runs ---
+
+
+class LocalPool:
+    """Worker processes on this machine, each with its own warm-kernel zygote; restarted if one dies."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        # spawn, not fork: a forked copy of this process would inherit its thread pools (Arrow, BLAS) mid-state.
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=warm_up)
+
+    def submit(self, fn, *args):
+        """Start fn(*args) on a worker; a future."""
+        return self.pool.submit(fn, *args)
+
+    def wait(self, pending: set):
+        """The futures done among pending (blocks until at least one is)."""
+        done, _ = wait_local(pending, return_when=FIRST_COMPLETED)
+        return done
+
+    def restart(self) -> None:
+        """A fresh pool after a worker process died (its futures are broken)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new()
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers (and with them their zygotes and kernels)."""
+        if cancel:
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.kill()  # on Ctrl-C: don't wait for bulletins in flight
+        self.pool.shutdown(wait=not cancel, cancel_futures=True)
+
+
+class DaskPool:
+    """The workers of an existing Dask distributed cluster; outputs go to the shared out_dir."""
+
+    def __init__(self, address: str):
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise BulletinError("未安装 dask distributed,无法连接集群(pip install distributed)。") from exc
+        try:
+            self.client = Client(address, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise BulletinError(f"无法连接 Dask 调度器 {address}:{exc}") from None
+
+    def submit(self, fn, *args):
+        """Start fn(*args) on some worker of the cluster; a future."""
+        return self.client.submit(fn, *args, pure=False)
+
+    def wait(self, pending: set):
+        """The futures done among pending."""
+        from distributed import wait
+
+        return wait(list(pending), return_when="FIRST_COMPLETED").done
+
+    def restart(self) -> None:
+        """Nothing to do: the cluster replaces lost workers itself."""
+
+    def close(self, cancel: bool = False) -> None:
+        """Disconnect (the cluster stays up)."""
+        self.client.close()
+
+
+# --- the batch ---
+
+
+def _inputs_of(job: Job, settings: Settings, manifest: Manifest, data_files: dict[str, list[Path]]) -> str:
+    """Hash of everything the job's render reads."""
+    params = settings.params_dir
+    district = load_district(params, job.district)
+    files: list[tuple[str, Path | None]] = [
+        (f"data/{p.relative_to(settings.data_dir / job.district).as_posix()}", p) for p in data_files[job.district]
+    ]
+    named = {
+        "district": params / "districts" / f"{job.district}.yaml",
+        "scoring": params / "scoring" / f"{district.scoring}.yaml" if district.scoring else None,
+        "calendar": params / "calendar.yaml",
+        "notebook": settings.notebooks_dir / f"{job.kind}.ipynb",
+    }
+    files += [(name, p if p is not None and p.is_file() else None) for name, p in named.items()]
+    return manifest.inputs_hash(files, {"district": job.district, "period": job.period, "kind": job.kind})
+
+
+def plan(jobs: list[Job], settings: Settings, manifest: Manifest, force: bool) -> tuple[dict[Job, str], list[Outcome]]:
+    """Jobs to render (with their inputs hash) and the ones skipped because their outputs are current."""
+    data_files = {d: sources(settings.data_dir, d) for d in sorted({j.district for j in jobs})}
+    todo: dict[Job, str] = {}
+    skipped: list[Outcome] = []
+    for job in jobs:
+        inputs = _inputs_of(job, settings, manifest, data_files)
+        if not force and manifest.is_current(job.key, inputs, bulletin_dir(settings.out_dir, job.district, job.period)):
+            skipped.append(Outcome(job, "skipped"))
+        else:
+            todo[job] = inputs
+    return todo, skipped
 
 
 def render_many(
@@ -63,25 +268,113 @@ def render_many(
     out_dir: Path,
     notebooks_dir: Path | None = None,
     jobs: int = 1,
+    force: bool = False,
+    timeout: float | None = None,
+    retries: int = 1,
+    scheduler: str | None = None,
+    profile: bool = False,
 ) -> list[Outcome]:
-    """Render every job of the run spec with a progress bar, print a summary; the failed outcomes."""
-    todo = expand(spec, params_dir)
-    dirs = {"data_dir": data_dir, "params_dir": params_dir, "out_dir": out_dir, "notebooks_dir": notebooks_dir}
+    """Render every job of the run spec not already current, with a progress bar and a summary; every outcome."""
+    settings = Settings(Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve(),
+                        Path(notebooks_dir or "notebooks").resolve(), timeout, retries)
+    all_jobs = expand(spec, settings.params_dir)
+    manifest = Manifest.load(settings.out_dir)
+    todo, outcomes = plan(all_jobs, settings, manifest, force)
+    manifest.save()  # keeps the file hashes just read, even if the batch is interrupted
+    if todo:
+        outcomes += _run(todo, settings, manifest, jobs, scheduler, len(all_jobs), len(outcomes))
+    _summary(outcomes, profile)
+    return outcomes
+
+
+def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int, scheduler: str | None,
+         total: int, skipped: int) -> list[Outcome]:
+    by_district: dict[str, list[Job]] = defaultdict(list)
+    for job in todo:
+        by_district[job.district].append(job)
+    pool = DaskPool(scheduler) if scheduler else LocalPool(max(1, min(jobs, len(todo))))
+    pending: dict = {}  # future -> ("check", district) or ("render", job)
     outcomes: list[Outcome] = []
-    with tqdm(total=len(todo), desc="渲染通报", unit="份", dynamic_ncols=True) as bar:
-        if jobs <= 1:
-            for job in todo:
-                outcomes.append(_render(job, dirs))
-                bar.update(1)
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(_render, job, dirs) for job in todo]
-                for future in as_completed(futures):
-                    outcomes.append(future.result())
-                    bar.update(1)
-    failures = [o for o in outcomes if not o.ok]
-    print(f"完成:成功{len(outcomes) - len(failures)}份,失败{len(failures)}份。")
-    for outcome in sorted(failures, key=lambda o: (o.job.district, o.job.period, o.job.kind)):
+    bar = tqdm(total=total, initial=skipped, desc="渲染通报", unit="份", dynamic_ncols=True, file=sys.stderr)
+    counts = {"成功": 0, "失败": 0, "跳过": skipped}
+
+    def submit_checks(districts) -> None:
+        for district in districts:
+            pending[pool.submit(check_district, district, settings)] = ("check", district)
+
+    def finish(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if outcome.status == "ok":
+            job = outcome.job
+            manifest.record(job.key, todo[job], bulletin_dir(settings.out_dir, job.district, job.period),
+                            outcome.outputs, outcome.seconds)
+            manifest.save()
+        counts["成功" if outcome.ok else "失败"] += 1
+        bar.set_postfix(counts, refresh=False)
+        bar.update(1)
+
+    try:
+        submit_checks(by_district)
+        while pending:
+            for future in pool.wait(set(pending)):
+                what, subject = pending.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    # A worker process died (not just a kernel): fail this job, re-queue the rest on a new pool.
+                    lost = [s for w, s in pending.values()]
+                    pending.clear()
+                    pool.restart()
+                    if what == "render":
+                        finish(Outcome(subject, "failed", "渲染进程意外退出(内存不足或被终止)。"))
+                    else:
+                        for job in by_district[subject]:
+                            finish(Outcome(job, "failed", "校验进程意外退出(内存不足或被终止)。"))
+                    for item in lost:
+                        if isinstance(item, Job):
+                            pending[pool.submit(render_job, item, settings)] = ("render", item)
+                        else:
+                            submit_checks([item])
+                    break
+                if what == "check":
+                    if result:
+                        for job in by_district[subject]:
+                            finish(Outcome(job, "failed", result))
+                    else:
+                        for job in by_district[subject]:
+                            pending[pool.submit(render_job, job, settings)] = ("render", job)
+                else:
+                    finish(result)
+    except KeyboardInterrupt:
+        pool.close(cancel=True)
+        bar.close()
+        manifest.save()
+        raise
+    pool.close()
+    bar.close()
+    return outcomes
+
+
+def _summary(outcomes: list[Outcome], profile: bool) -> None:
+    """Print the counts, each failure with its message, and (with profile) the time per stage."""
+    done = sum(o.status == "ok" for o in outcomes)
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    failed = sorted((o for o in outcomes if o.status == "failed"), key=lambda o: o.job.key)
+    print(f"完成:共{len(outcomes)}份,新渲染{done}份,未变跳过{skipped}份,失败{len(failed)}份。")
+    for outcome in failed:
         j = outcome.job
         print(f"  失败 {j.district} {j.period} {j.kind}:{outcome.message}")
-    return failures
+    if profile:
+        print(profile_table([o for o in outcomes if o.status == "ok"]))
+
+
+def profile_table(outcomes: list[Outcome]) -> str:
+    """Seconds per stage over the rendered bulletins: mean per bulletin and total."""
+    if not outcomes:
+        return "各环节耗时:本次没有新渲染的通报。"
+    lines = [f"各环节耗时(新渲染{len(outcomes)}份,秒):", f"  {'环节':<10}{'平均每份':>10}{'合计':>10}"]
+    for stage, label in STAGE_LABELS.items():
+        values = [o.seconds.get(stage, 0.0) for o in outcomes]
+        lines.append(f"  {label:<10}{sum(values) / len(values):>10.3f}{sum(values):>10.2f}")
+    return "\n".join(lines)
+

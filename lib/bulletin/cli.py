@@ -58,11 +58,11 @@ def demo(
     districts = write_demo(data_dir, params_dir)
     typer.echo(f"已生成示例数据:{'、'.join(districts)}(数据目录 {data_dir})")
     spec = load_run(params_dir / "runs" / "demo.yaml", params_dir)
-    failures = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
+    outcomes = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
                            jobs=os.cpu_count() or 1)
     index = write_index(out_dir)
     typer.echo(f"索引页:{index}")
-    if failures:
+    if not all(o.ok for o in outcomes):
         raise typer.Exit(1)
 
 
@@ -96,21 +96,27 @@ def run(
 def batch(
     runfile: Path = typer.Argument(..., help="运行清单,如 params/runs/demo.yaml"),
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="并行数(默认为CPU核数)"),
+    force: bool = typer.Option(False, "--force", help="输入未变的通报也重新渲染"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="单份通报时限(秒),超时即终止该份"),
+    retries: int = typer.Option(1, "--retries", min=0, help="内核意外退出等临时故障的重试次数"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask 集群调度器地址,如 tcp://host:8786"),
+    profile: bool = typer.Option(False, "--profile", help="结束时打印各环节耗时"),
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
     notebooks_dir: Path = NotebooksDir,
 ) -> None:
-    """按运行清单批量渲染通报;单个失败不影响其他,结束时汇总。"""
+    """按运行清单批量渲染通报:并行、增量(输入未变则跳过)、可续跑;单个失败不影响其他,结束时汇总。"""
     from .batch import render_many
     from .config import load_run
     from .index import write_index
 
     spec = load_run(runfile, params_dir)
-    failures = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
-                           notebooks_dir=notebooks_dir, jobs=jobs or os.cpu_count() or 1)
+    outcomes = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                           notebooks_dir=notebooks_dir, jobs=jobs or os.cpu_count() or 1, force=force,
+                           timeout=timeout, retries=retries, scheduler=scheduler, profile=profile)
     write_index(out_dir)
-    if failures:
+    if not all(o.ok for o in outcomes):
         raise typer.Exit(1)
 
 

@@ -28,4 +28,9 @@ class CalendarError(BulletinError):
 
 
 class RenderError(BulletinError):
-    """Executing or exporting a bulletin notebook failed."""
+    """Executing or exporting a bulletin notebook failed; transient if trying again may succeed (kernel died)."""
+
+    def __init__(self, message: str, *, transient: bool = False, cell: str = ""):
+        super().__init__(message)
+        self.transient = transient
+        self.cell = cell  # the failing cell's first line, when a cell failed

@@ -1,0 +1,117 @@
+"""What each bulletin was last rendered from: content hashes of its inputs, so a batch skips what is current.
+
+`outputs/.manifest.json` maps `<district>/<period>/<kind>` to the hash of everything its render
+reads (the district's data files, its params, the calendar, the notebook, this package's code and
+the versions of the libraries that draw it) and the hashes of the files it wrote. A bulletin is
+current when both still match; a changed export, an edited notebook or a deleted page re-renders it.
+File contents are hashed once and remembered by (size, mtime), so an unchanged re-run reads no data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from .outputs import write_atomic
+
+MANIFEST_NAME = ".manifest.json"
+MANIFEST_VERSION = 1
+# Libraries whose version can change a rendered byte.
+DRAWING_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "nbformat", "papermill", "ipykernel",
+                     "openpyxl", "pyarrow", "pandera", "chinese-calendar")
+PACKAGE_DIR = Path(__file__).parent
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of this package's code and templates and of the drawing libraries' versions."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".json", ".tpl") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in DRAWING_LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Manifest:
+    """The manifest of one output folder: bulletins' input and output hashes, and a cache of file hashes."""
+
+    path: Path
+    bulletins: dict[str, dict] = field(default_factory=dict)
+    file_hashes: dict[str, list] = field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        """The manifest in out_dir; an empty one when absent, unreadable or of another version."""
+        path = Path(out_dir) / MANIFEST_NAME
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if raw.get("version") == MANIFEST_VERSION:
+                return cls(path, dict(raw.get("bulletins", {})), dict(raw.get("files", {})))
+        except (OSError, ValueError, AttributeError):
+            pass
+        return cls(path)
+
+    def save(self) -> None:
+        """Write the manifest atomically (a killed batch leaves the previous one whole)."""
+        raw = {"version": MANIFEST_VERSION, "bulletins": self.bulletins, "files": self.file_hashes}
+        write_atomic(self.path, (json.dumps(raw, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+    def file_hash(self, path: Path) -> str:
+        """Content hash of a file, read only when its size or mtime changed since last time."""
+        stat = path.stat()
+        key = str(path.resolve())
+        known = self.file_hashes.get(key)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            return known[2]
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        self.file_hashes[key] = [stat.st_size, stat.st_mtime_ns, digest.hexdigest()]
+        return digest.hexdigest()
+
+    def inputs_hash(self, files: list[tuple[str, Path | None]], parameters: dict[str, str]) -> str:
+        """Hash of a render's inputs: named files (None = absent) and its parameters, with the code version."""
+        digest = hashlib.sha256(code_version().encode())
+        digest.update(json.dumps(parameters, sort_keys=True).encode())
+        for name, path in files:
+            digest.update(f"\n{name}\0{self.file_hash(path) if path is not None else '-'}".encode())
+        return digest.hexdigest()
+
+    def is_current(self, key: str, inputs: str, folder: Path) -> bool:
+        """True if the bulletin was rendered from these inputs and its files are still as written."""
+        entry = self.bulletins.get(key)
+        if not entry or entry.get("inputs") != inputs or not entry.get("outputs"):
+            return False
+        for name, expected in entry["outputs"].items():
+            path = Path(folder) / name
+            if not path.is_file() or self.file_hash(path) != expected:
+                return False
+        return True
+
+    def record(self, key: str, inputs: str, folder: Path, outputs: dict[str, str], seconds: dict[str, float]) -> None:
+        """Remember a successful render: its inputs, the hashes of the files it wrote, its stage timings."""
+        for name, digest in outputs.items():  # the writer knows the hashes: spare the next run reading the files
+            path = Path(folder) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            self.file_hashes[str(path.resolve())] = [stat.st_size, stat.st_mtime_ns, digest]
+        self.bulletins[key] = {"inputs": inputs, "outputs": dict(sorted(outputs.items())),
+                               "seconds": {k: round(v, 3) for k, v in sorted(seconds.items())}}
