@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .config import RunSpec, load_district
+from .config import RunSpec, kind_fits, load_district
 from .errors import BulletinError, DataError, RenderError
 from .manifest import Manifest
 from .outputs import bulletin_dir
@@ -78,8 +78,6 @@ class Settings:
 
 def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
     """The run file's jobs: each kind (listed, or else enabled for the district) for the periods it fits."""
-    from .runner import kind_fits
-
     jobs = []
     for district in spec.districts:
         kinds = spec.kinds or load_district(params_dir, district).kinds

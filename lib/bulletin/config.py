@@ -46,6 +46,15 @@ def check_id(value: str, what: str = "区县代码") -> str:
     return text
 
 
+# Which period shapes each kind is written for.
+KIND_PERIODS = {"monthly": ("month",), "quarterly": ("quarter",), "half_year": ("half",), "annual": ("year", "range")}
+
+
+def kind_fits(kind: str, period: str) -> bool:
+    """True if the kind is written for periods of this shape (monthly for months, annual for years or ranges)."""
+    return parse_period(period).kind in KIND_PERIODS[kind]
+
+
 def check_kind(value: str) -> str:
     """The value if it is a bulletin kind, else ParamError."""
     if value not in KINDS:

@@ -15,7 +15,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from .attachments import workbook_bytes
 from .calendar import load_calendar
-from .config import KIND_LABELS, check_id, check_kind, load_district, load_scheme
+from .config import KIND_LABELS, check_id, check_kind, kind_fits, load_district, load_scheme
 from .errors import ParamError, RenderError
 from .manifest import sha256_bytes
 from .outputs import bulletin_dir, publish
@@ -49,15 +49,6 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=F
 def default_notebooks_dir() -> Path:
     """notebooks/ of the working directory (the project root)."""
     return Path("notebooks")
-
-
-# Which period shapes each kind is written for.
-KIND_PERIODS = {"monthly": ("month",), "quarterly": ("quarter",), "half_year": ("half",), "annual": ("year", "range")}
-
-
-def kind_fits(kind: str, period: str) -> bool:
-    """True if the kind is written for periods of this shape (monthly for months, annual for years or ranges)."""
-    return parse_period(period).kind in KIND_PERIODS[kind]
 
 
 def check_parameters(district: str, period: str, kind: str, params_dir: Path) -> tuple[str, str, str]:
