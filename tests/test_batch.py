@@ -131,6 +131,25 @@ def test_timeout_stops_only_the_slow_bulletin(project: Path):
     assert by_kind["monthly"].status == "ok"
 
 
+WORKER_KILLER = """
+import os, signal
+zygote = os.getppid()
+with open(f"/proc/{zygote}/stat") as stat:
+    worker = int(stat.read().rsplit(")", 1)[1].split()[1])
+os.kill(worker, signal.SIGKILL)
+"""
+
+
+def test_dead_worker_process_fails_only_its_bulletin(project: Path):
+    """A notebook that kills the worker process itself: that bulletin fails, the others render on a new worker."""
+    notebooks = _notebooks(project, "nb-worker-killer", quarterly=WORKER_KILLER)
+    spec = RunSpec((DISTRICT,), ("2024-Q2", "2024-05", "2024-06"), None)
+    outcomes = render_many(spec, **_dirs(project, "worker-killed", notebooks), jobs=2, retries=0)
+    by_period = {o.job.period: o for o in outcomes}
+    assert by_period["2024-Q2"].status == "failed" and "渲染进程意外退出" in by_period["2024-Q2"].message
+    assert by_period["2024-05"].status == "ok" and by_period["2024-06"].status == "ok"
+
+
 def test_unchanged_bulletins_are_skipped_and_changes_rerender(project: Path, alone: Path):
     """A re-run skips current bulletins; a changed export, a deleted page or --force renders again."""
     out = project / "incremental"

@@ -12,13 +12,18 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
+import signal
 import sys
+import tempfile
 import threading
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
 from concurrent.futures import wait as wait_local
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -74,6 +79,7 @@ class Settings:
     notebooks_dir: Path
     timeout: float | None = None  # seconds per bulletin; None = no limit
     retries: int = 1  # further tries after a transient failure (the kernel died)
+    inflight: Path | None = None  # local pools: where workers mark what they are doing (see LocalPool)
 
 
 def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
@@ -91,13 +97,33 @@ def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
 # --- what runs in a worker (a local process or a Dask worker) ---
 
 
-def warm_up() -> None:
+def warm_up(inflight: Path | None = None) -> None:
     """Worker start-up: the kernel zygote and the HTML exporter, loaded once per worker."""
     from .kernels import ZYGOTE
     from .render import _exporter
 
+    if inflight is not None:
+        def on_terminate(*_) -> None:  # stopped by the pool, not crashed: leave no in-flight mark behind
+            (inflight / str(os.getpid())).unlink(missing_ok=True)
+            os._exit(128 + signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, on_terminate)
     _exporter()
     ZYGOTE.socket_path  # noqa: B018 - starts the zygote
+
+
+@contextmanager
+def _in_flight(settings: Settings, label: str):
+    """Mark (in a local pool) that this worker process is busy with label until the block ends."""
+    if settings.inflight is None:
+        yield
+        return
+    mark = settings.inflight / str(os.getpid())
+    mark.write_text(label, encoding="utf-8")
+    try:
+        yield
+    finally:
+        mark.unlink(missing_ok=True)
 
 
 def check_district(district: str, settings: Settings) -> str:
@@ -105,7 +131,8 @@ def check_district(district: str, settings: Settings) -> str:
     from .runner import check_inputs
 
     try:
-        check_inputs(district, settings.data_dir, settings.params_dir)
+        with _in_flight(settings, f"check:{district}"):
+            check_inputs(district, settings.data_dir, settings.params_dir)
         return ""
     except DataError as exc:
         report = exc.report.to_text() + "\n" if exc.report is not None else ""
@@ -136,9 +163,10 @@ def render_job(job: Job, settings: Settings) -> Outcome:
             timer.daemon = True
             timer.start()
         try:
-            result = run_bulletin(job.district, job.period, job.kind, data_dir=settings.data_dir,
-                                  params_dir=settings.params_dir, out_dir=settings.out_dir,
-                                  notebooks_dir=settings.notebooks_dir, warm=True, checked=True, timings=seconds)
+            with _in_flight(settings, job.key):
+                result = run_bulletin(job.district, job.period, job.kind, data_dir=settings.data_dir,
+                                      params_dir=settings.params_dir, out_dir=settings.out_dir,
+                                      notebooks_dir=settings.notebooks_dir, warm=True, checked=True, timings=seconds)
             return Outcome(job, "ok", seconds=seconds, outputs=result.digests, attempts=attempt)
         except RenderError as exc:
             if expired.is_set():
@@ -160,16 +188,21 @@ def render_job(job: Job, settings: Settings) -> Outcome:
 
 
 class LocalPool:
-    """Worker processes on this machine, each with its own warm-kernel zygote; restarted if one dies."""
+    """Worker processes on this machine, each with its own warm-kernel zygote; restarted if one dies.
+
+    Each worker marks in `inflight` what it is doing; a worker stopped by the pool removes its mark
+    first, so after a crash the marks left behind name the jobs that were running in the dead worker."""
 
     def __init__(self, workers: int):
         self.workers = workers
+        self.inflight = Path(tempfile.mkdtemp(prefix="bulletin-inflight-"))
         self.pool = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
         # spawn, not fork: a forked copy of this process would inherit its thread pools (Arrow, BLAS) mid-state.
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=warm_up)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=warm_up,
+                                   initargs=(self.inflight,))
 
     def submit(self, fn, *args):
         """Start fn(*args) on a worker; a future."""
@@ -180,10 +213,15 @@ class LocalPool:
         done, _ = wait_local(pending, return_when=FIRST_COMPLETED)
         return done
 
-    def restart(self) -> None:
-        """A fresh pool after a worker process died (its futures are broken)."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+    def restart(self) -> set[str]:
+        """A fresh pool after a worker process died; the labels of what was running in the dead worker."""
+        self.pool.shutdown(wait=True, cancel_futures=True)  # the other workers are stopped and unmark
+        culprits = set()
+        for mark in self.inflight.iterdir():
+            culprits.add(mark.read_text(encoding="utf-8"))
+            mark.unlink()
         self.pool = self._new()
+        return culprits
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers (and with them their zygotes and kernels)."""
@@ -191,6 +229,7 @@ class LocalPool:
             for process in list(getattr(self.pool, "_processes", {}).values()):
                 process.kill()  # on Ctrl-C: don't wait for bulletins in flight
         self.pool.shutdown(wait=not cancel, cancel_futures=True)
+        shutil.rmtree(self.inflight, ignore_errors=True)
 
 
 class DaskPool:
@@ -216,8 +255,9 @@ class DaskPool:
 
         return wait(list(pending), return_when="FIRST_COMPLETED").done
 
-    def restart(self) -> None:
+    def restart(self) -> set[str]:
         """Nothing to do: the cluster replaces lost workers itself."""
+        return set()
 
     def close(self, cancel: bool = False) -> None:
         """Disconnect (the cluster stays up)."""
@@ -290,15 +330,23 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
     by_district: dict[str, list[Job]] = defaultdict(list)
     for job in todo:
         by_district[job.district].append(job)
-    pool = DaskPool(scheduler) if scheduler else LocalPool(max(1, min(jobs, len(todo))))
+    if scheduler:
+        pool: LocalPool | DaskPool = DaskPool(scheduler)
+    else:
+        pool = LocalPool(max(1, min(jobs, len(todo))))
+        settings = replace(settings, inflight=pool.inflight)
     pending: dict = {}  # future -> ("check", district) or ("render", job)
     outcomes: list[Outcome] = []
     bar = tqdm(total=total, initial=skipped, desc="渲染通报", unit="份", dynamic_ncols=True, file=sys.stderr)
     counts = {"成功": 0, "失败": 0, "跳过": skipped}
 
-    def submit_checks(districts) -> None:
-        for district in districts:
-            pending[pool.submit(check_district, district, settings)] = ("check", district)
+    crashes: dict = defaultdict(int)  # job or district -> worker deaths while it was in flight
+
+    def resubmit(what: str, subject) -> None:
+        if what == "check":
+            pending[pool.submit(check_district, subject, settings)] = ("check", subject)
+        else:
+            pending[pool.submit(render_job, subject, settings)] = ("render", subject)
 
     def finish(outcome: Outcome) -> None:
         outcomes.append(outcome)
@@ -312,27 +360,30 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
         bar.update(1)
 
     try:
-        submit_checks(by_district)
+        for district in by_district:
+            resubmit("check", district)
         while pending:
             for future in pool.wait(set(pending)):
                 what, subject = pending.pop(future)
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    # A worker process died (not just a kernel): fail this job, re-queue the rest on a new pool.
-                    lost = [s for w, s in pending.values()]
+                    # A worker process died (not just a kernel), which breaks every future of the pool: start
+                    # a new pool and queue again all that was in flight; what ran in the dead worker counts
+                    # as a try, and fails once it has had its retries.
+                    lost = [(what, subject)] + list(pending.values())
                     pending.clear()
-                    pool.restart()
-                    if what == "render":
-                        finish(Outcome(subject, "failed", "渲染进程意外退出(内存不足或被终止)。"))
-                    else:
-                        for job in by_district[subject]:
-                            finish(Outcome(job, "failed", "校验进程意外退出(内存不足或被终止)。"))
-                    for item in lost:
-                        if isinstance(item, Job):
-                            pending[pool.submit(render_job, item, settings)] = ("render", item)
+                    culprits = pool.restart()
+                    for kind, item in lost:
+                        label = item.key if kind == "render" else f"check:{item}"
+                        crashes[item] += label in culprits
+                        if crashes[item] <= settings.retries or label not in culprits:
+                            resubmit(kind, item)
+                        elif kind == "render":
+                            finish(Outcome(item, "failed", "渲染进程意外退出(内存不足或被终止)。", attempts=crashes[item]))
                         else:
-                            submit_checks([item])
+                            for job in by_district[item]:
+                                finish(Outcome(job, "failed", "校验进程意外退出(内存不足或被终止)。"))
                     break
                 if what == "check":
                     if result:
@@ -340,7 +391,7 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
                             finish(Outcome(job, "failed", result))
                     else:
                         for job in by_district[subject]:
-                            pending[pool.submit(render_job, job, settings)] = ("render", job)
+                            resubmit("render", job)
                 else:
                     finish(result)
     except KeyboardInterrupt:
