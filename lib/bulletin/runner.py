@@ -193,7 +193,7 @@ def _execute(notebook: Path, parameters: dict, warm: bool = False) -> nbformat.N
             ) from None
         except DeadKernelError:
             raise RenderError(f"通报笔记本 {notebook.name} 执行中内核意外退出。", transient=True) from None
-        except (RuntimeError, TimeoutError) as exc:  # the kernel did not start or answer: worth another try
+        except (RuntimeError, TimeoutError, OSError) as exc:  # the kernel did not start or answer: worth another try
             raise RenderError(f"通报笔记本 {notebook.name} 的内核未能启动:{exc}", transient=True) from None
 
 
