@@ -148,3 +148,5 @@ def _strip_volatile(executed: nbformat.NotebookNode) -> None:
     for cell in executed.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives the cell it adds a random id
