@@ -52,6 +52,9 @@ class PageLoad:
     text: str = ""
     pwned: object = None  # window.__pwned after load (a hostile string that ran as script sets it)
     html: str = ""  # the live DOM, serialized
+    scripts: int = 0  # <script> elements in the DOM
+    handlers: list[str] = field(default_factory=list)  # on* event-handler attributes on any element
+    links: list[str] = field(default_factory=list)  # href of every <a>
 
 
 @contextmanager
@@ -73,6 +76,14 @@ _IMAGES_JS = """async () => Promise.all(Array.from(document.images).map(async (i
   try { await img.decode(); } catch (e) { decoded = false; }
   return {decoded, width: img.naturalWidth, height: img.naturalHeight, src: img.getAttribute('src').slice(0, 30)};
 }))"""
+
+
+_DOM_JS = """() => ({
+  scripts: document.scripts.length,
+  handlers: Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)
+      .filter(a => a.name.toLowerCase().startsWith('on')).map(a => e.tagName + ' ' + a.name)),
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')),
+})"""
 
 
 def load_offline(browser, path: Path) -> PageLoad:
@@ -99,6 +110,8 @@ def load_offline(browser, path: Path) -> PageLoad:
         result.text = page.evaluate("document.body ? document.body.innerText : ''")
         result.pwned = page.evaluate("window.__pwned === undefined ? null : String(window.__pwned)")
         result.html = page.content()
+        dom = page.evaluate(_DOM_JS)
+        result.scripts, result.handlers, result.links = dom["scripts"], dom["handlers"], dom["links"]
     finally:
         context.close()
     return result
