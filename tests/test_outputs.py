@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bulletin import outputs
+from bulletin.errors import OutputError
 from bulletin.outputs import bulletin_dir, publish, write_atomic
 
 OLD = {"monthly.html": b"<p>old</p>", "monthly.json": b"{}", "monthly.xlsx": b"PK-old", "monthly.ipynb": b"{\"old\": 1}"}
@@ -59,7 +60,7 @@ def test_disk_full_while_staging_keeps_previous_files(folder: Path, monkeypatch)
         return FullDisk(handle) if calls["n"] == 3 else handle
 
     monkeypatch.setattr(outputs.os, "fdopen", fdopen)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match="磁盘空间不足"):
         publish(folder, NEW)
     assert _snapshot(folder) == dict(sorted(OLD.items()))
 
@@ -71,7 +72,7 @@ def test_failed_rename_removes_staged_files(folder: Path, monkeypatch):
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(outputs.os, "replace", refuse)
-    with pytest.raises(PermissionError, match="Permission denied"):
+    with pytest.raises(OutputError, match="没有写入权限"):
         publish(folder, NEW)
     assert _snapshot(folder) == dict(sorted(OLD.items()))
 

@@ -29,3 +29,7 @@ class CalendarError(BulletinError):
 
 class RenderError(BulletinError):
     """Executing or exporting a bulletin notebook failed."""
+
+
+class OutputError(BulletinError):
+    """Writing the rendered files failed (disk full, no permission); the previous files are left as they were."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import OutputError
 
 TMP_SUFFIX = ".tmp"
 
@@ -37,23 +40,35 @@ def write_atomic(path: Path, data: bytes) -> None:
 def publish(folder: Path, files: dict[str, bytes]) -> list[Path]:
     """Write every file of a finished bulletin: all are staged as temp files first, renamed only once all are on disk.
 
-    A failure while staging (disk full, permission) leaves every previous file as it was and no temp file behind.
+    A failure while staging (disk full, permission) leaves every previous file as it was and no temp file behind,
+    and is raised as OutputError with a Chinese message.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             target = folder / name
             staged.append((_stage(target, data), target))
         for tmp, target in staged:
             os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"写入 {folder} 失败:{_reason(exc)}。本次未生成通报,原有文件保持不变。") from exc
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(folder)
     return [target for _, target in staged]
+
+
+def _reason(exc: OSError) -> str:
+    """Why a write failed, in Chinese."""
+    reasons = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已满", errno.EACCES: "没有写入权限",
+               errno.EPERM: "没有写入权限", errno.EROFS: "文件系统为只读"}
+    return reasons.get(exc.errno, f"系统错误({exc.strerror or exc})")
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
 from .attachments import workbook_bytes
@@ -131,6 +132,11 @@ def _execute(notebook: Path, parameters: dict) -> nbformat.NotebookNode:
             raise RenderError(
                 f"通报笔记本 {notebook.name} 第{exc.exec_count}个单元执行出错:{exc.ename}: {exc.evalue}"
             ) from None
+        except DeadKernelError:
+            raise RenderError(f"通报笔记本 {notebook.name} 执行时 Python 内核意外退出(可能内存不足或进程被终止),"
+                              "本次未生成通报,原有通报保持不变。") from None
+        except CellTimeoutError:
+            raise RenderError(f"通报笔记本 {notebook.name} 有单元执行超时,本次未生成通报,原有通报保持不变。") from None
 
 
 def _figures_of(executed: nbformat.NotebookNode) -> dict:
