@@ -75,3 +75,16 @@ def test_checker_sees_what_it_must_refuse(tmp_path: Path):
     assert any("boom" in text for text in load.console_errors)
     assert load.pwned == "1"
     assert [img["decoded"] for img in load.images] == [False]
+
+
+def test_missing_browser_fails_under_ci(monkeypatch):
+    """Without chromium the browser tests skip on a workstation but fail under CI=true, where set-up must install it."""
+    import browser
+
+    monkeypatch.setattr(browser, "chromium_path", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI 环境中必须有浏览器"):
+        browser.require_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="未安装 chromium"):
+        browser.require_chromium()
