@@ -30,6 +30,9 @@ DEPARTMENTS = {
     "医疗保障局": "=cmd|' /C calc'!A0",
 }
 TOWNSHIPS = {"城关镇": "<svg onload=\"window.__pwned=1\">城关镇", "桐林镇": "{% raw %}{{ 7*7 }}桐林镇"}
+# 督查 findings (问题描述) that a spreadsheet would run as formulas or DDE calls.
+FINDINGS = {"窗口工作人员上班时间未按时到岗": "=HYPERLINK(\"http://x\",\"点我\")",
+            "工作人员未按规定统一着装": "+cmd|' /C calc'!A0", "办件卷宗材料不齐全": "@SUM(1+1)*cmd|' /C calc'!A0"}
 NOTES = {
     "problems": "<script>window.__pwned=1</script>**存在问题** [点我](http://x) {{7*7}} \"双引号\" '单引号'",
     "next_steps": "<img src=x onerror=\"window.__pwned=1\">下步工作 ${7*7} __import__('os').system('id')",
@@ -52,7 +55,7 @@ def _rewrite_csvs(folder: Path, renames: dict[str, str]) -> None:
 def hostile(tmp_path_factory) -> Path:
     """A small demo district rewritten with hostile names and notes, its monthly bulletin rendered."""
     root = make_project(tmp_path_factory.mktemp("hostile"), [DISTRICT], "2024-01", "2024-06", 0.02)
-    _rewrite_csvs(root / "data" / DISTRICT, {**DEPARTMENTS, **TOWNSHIPS})
+    _rewrite_csvs(root / "data" / DISTRICT, {**DEPARTMENTS, **TOWNSHIPS, **FINDINGS})
     path = root / "params" / "districts" / f"{DISTRICT}.yaml"
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     settings.update(name=NAME, issuer=NAME + "政务服务中心")
@@ -118,3 +121,5 @@ def test_json_and_xlsx_carry_plain_names(hostile: Path):
     values = {c.value: c for c in cells}
     assert set(DEPARTMENTS.values()) <= set(values)
     assert values[DEPARTMENTS["医疗保障局"]].quotePrefix
+    findings = [f["finding"] for f in figures["inspections"]["findings"] if f["finding"] in FINDINGS.values()]
+    assert findings and all(values[f].quotePrefix and values[f].data_type == "s" for f in findings)
