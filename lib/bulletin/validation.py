@@ -232,7 +232,8 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
         raw, file_of, row_of = read
         if table in NEED_ROWS and raw.empty and not any(p.table == table for p in report.problems):
             files = "、".join(str(p) for p in source_files(folder, table))
-            report.problems.append(Problem(table, files, None, None, None, f"没有数据行(只有表头或空行):{TABLE_LABELS[table]}是生成通报必需的"))
+            rule = f"没有数据行(只有表头或空行):{TABLE_LABELS[table]}是生成通报必需的"
+            report.problems.append(Problem(table, files, None, None, None, rule))
         frame, cell_problems, failed = convert_frame(raw, TABLES[table])
         typed[table], where[table] = frame, (file_of, row_of)
         report.rows[table] = len(frame)
