@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lab fonts clean
+.PHONY: setup demo test lab fonts browser clean
 
-setup: $(STAMP) fonts
+setup: $(STAMP) fonts browser
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 fonts:
 	@sh scripts/install-fonts.sh
+
+# Debian's chromium for the browser tests (Playwright drives it; Playwright's own browser download is not used).
+browser:
+	@sh scripts/install-browser.sh
 
 demo: setup
 	$(BIN)/bulletin demo

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,3 +38,42 @@ def parse_when(values: pd.Series) -> pd.Series:
     """Dates in any of the demo's export styles (ISO, 2024/06/03, 2024年6月3日)."""
     text = values.replace("", None).str.replace(r"(\d+)年(\d+)月(\d+)日", r"\1-\2-\3", regex=True)
     return pd.to_datetime(text, format="mixed")
+
+
+# --- one rendered project shared by the trust tests (offline pages, personal data, reproducibility) ---
+
+TRUST_DISTRICTS = ("tongshan", "lanxi")  # lanxi publishes staff names (publish_staff: true), tongshan does not
+TRUST_PERIODS = {"monthly": "2024-06", "quarterly": "2024-Q2", "half_year": "2024-H1", "annual": "2024-01..2024-06"}
+
+
+def cli_args(root: Path, *extra: str) -> list[str]:
+    """CLI arguments with the project's data, params and outputs folders and the repo's notebooks."""
+    return [*extra, "--data-dir", str(root / "data"), "--params-dir", str(root / "params"),
+            "--out-dir", str(root / "outputs"), "--notebooks-dir", str(ROOT / "notebooks")]
+
+
+def set_district_key(params_dir: Path, district: str, key: str, value) -> None:
+    """Set one key of params/districts/<district>.yaml."""
+    import yaml
+
+    path = params_dir / "districts" / f"{district}.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    settings[key] = value
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def trust_project(tmp_path_factory) -> Path:
+    """Two small demo districts with every kind rendered through `bulletin batch`, and the index."""
+    from typer.testing import CliRunner
+
+    from bulletin.cli import app
+
+    root = make_project(tmp_path_factory.mktemp("trust"), list(TRUST_DISTRICTS), "2023-06", "2024-06", 0.02)
+    set_district_key(root / "params", "lanxi", "publish_staff", True)
+    runfile = root / "params" / "runs" / "trust.yaml"
+    runfile.write_text(f"districts: [{', '.join(TRUST_DISTRICTS)}]\nperiods: [{', '.join(TRUST_PERIODS.values())}]\n",
+                       encoding="utf-8")
+    result = CliRunner().invoke(app, cli_args(root, "batch", str(runfile), "--jobs", "2"))
+    assert result.exit_code == 0, result.output
+    return root

@@ -36,7 +36,7 @@ def test_district_unknown_satisfaction(tmp_path):
 def test_yaml_is_loaded_safely(tmp_path):
     """A python-object tag is refused, not constructed."""
     _write(tmp_path / "districts" / "a.yaml", "name: !!python/object/apply:os.system ['echo hi']\n")
-    with pytest.raises(ConfigError, match="格式错误"):
+    with pytest.raises(ConfigError, match="不允许的 YAML 标签"):
         load_district(tmp_path, "a")
 
 

@@ -8,6 +8,7 @@ import zipfile
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -16,6 +17,8 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SCORE_FMT = "0.000"
 RATE_FMT = "0.00%"
 COUNT_FMT = "0"
+# Text starting with these is a formula (or DDE call) to spreadsheet programs when typed or re-entered.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 # (header, key in a departments row, number format)
 DEPARTMENT_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
@@ -38,7 +41,8 @@ DEPARTMENT_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], formats: list[str | None]) -> None:
     ws = wb.create_sheet(title)
-    ws.append(header)
+    for c, head in enumerate(header, start=1):
+        put_text(ws.cell(row=1, column=c), str(head))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="F2F2F2")
     thin = Side(style="thin", color="999999")
@@ -49,15 +53,27 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], f
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
-            cell.value = value
             if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif formats[c - 1] and value is not None:
-                cell.number_format = formats[c - 1]
+                put_text(cell, value)
+            else:
+                cell.value = value
+                if formats[c - 1] and value is not None:
+                    cell.number_format = formats[c - 1]
     ws.freeze_panes = "A2"
     for c, head in enumerate(header, start=1):
         width = max([len(str(head))] + [len(str(row[c - 1])) for row in rows if row[c - 1] is not None])
         ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, width * 1.8 + 2))
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """Store data text as a plain string cell, never a formula: control characters Excel refuses are dropped, and
+    text that starts like a formula (=, +, -, @, tab, CR) gets Excel's quote prefix so that it stays text even when
+    the cell is edited."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
 
 
 def workbook_bytes(figures: dict[str, Any]) -> bytes:

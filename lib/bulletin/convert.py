@@ -30,6 +30,8 @@ DATETIME_FORMATS = (
     "%Y%m%d",
 )
 MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y年%m月", "%Y%m", "%Y.%m")
+MAX_CELL_CHARS = 32767  # Excel's limit per cell: a longer cell is no real export
+TOO_LONG = f"内容过长(超过{MAX_CELL_CHARS}个字符,Excel单元格上限)"
 EARLIEST, LATEST = pd.Timestamp("1990-01-01"), pd.Timestamp("2100-01-01")
 
 TRUE_WORDS = ("是", "Y", "y", "YES", "Yes", "yes", "TRUE", "True", "true", "1", "1.0", "√", "进驻", "满意")
@@ -82,7 +84,8 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
     filled = text != ""
     kind = col.kind
     if kind == "text":
-        return text.where(filled).astype("string"), pd.Series(False, index=text.index), ""
+        too_long = text.str.len() > MAX_CELL_CHARS
+        return text.where(filled & ~too_long).astype("string"), too_long, TOO_LONG
     if kind == "bool":
         values = text.map(BOOLS).astype("boolean")
         return values, filled & values.isna(), "应为“是”或“否”"

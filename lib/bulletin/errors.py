@@ -34,3 +34,7 @@ class RenderError(BulletinError):
         super().__init__(message)
         self.transient = transient
         self.cell = cell  # the failing cell's first line, when a cell failed
+
+
+class OutputError(BulletinError):
+    """Writing the rendered files failed (disk full, no permission); the previous files are left as they were."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,8 @@ def alias_map(table: str) -> dict[str, str]:
 
 def decode(path: Path, data: bytes) -> str:
     """CSV bytes as text: UTF-8 (with or without BOM) or GB18030/GBK."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceProblem("文件编码为 UTF-16(Unicode 文本),不受支持:请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
     if b"\x00" in data[:8192]:
         raise SourceProblem("不是文本格式的CSV文件(可能是二进制文件或改了扩展名的Excel文件)")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -112,8 +115,19 @@ def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[pd.DataFrame, int]:
         frame = pd.read_csv(io.StringIO(text), skiprows=h, header=0, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, on_bad_lines="error", engine="c")
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SourceProblem(f"CSV格式错误:{str(exc).splitlines()[0]}") from None
+        raise SourceProblem(f"CSV格式错误:{_csv_error_text(str(exc))}") from None
     return frame, h
+
+
+def _csv_error_text(message: str) -> str:
+    """pandas' CSV parser error in Chinese, with the file's line where it can tell (pandas counts from the file's start)."""
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if fields:
+        expected, line, saw = map(int, fields.groups())
+        return f"第{line}行有{saw}列,而表头只有{expected}列(多了逗号或缺少引号)"
+    if "EOF inside string" in message:
+        return "引号不配对(某个单元格以引号开头却没有结束引号)"
+    return "文件无法按CSV解析(请在Excel中打开检查后另存为CSV)"
 
 
 def _grid_excel(path: Path, aliases: dict[str, str]) -> tuple[pd.DataFrame, int]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import OutputError
+
+TMP_SUFFIX = ".tmp"
 
 
 def bulletin_dir(out_dir: Path, district: str, period: str) -> Path:
@@ -12,28 +17,69 @@ def bulletin_dir(out_dir: Path, district: str, period: str) -> Path:
     return Path(out_dir) / district / period
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes so that a reader sees the old file or the whole new one, never a part (temp, fsync, rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _stage(path: Path, data: bytes) -> Path:
+    """A hidden temp file beside `path` holding `data`, flushed to disk (fsync); removed again if writing fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes so that a reader sees the old file or the whole new one, never a part (temp, fsync, rename)."""
+    publish(Path(path).parent, {Path(path).name: data})
 
 
 def publish(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file of a finished bulletin atomically; called only once all of them are built."""
-    written = []
-    for name, data in files.items():
-        target = Path(folder) / name
-        write_atomic(target, data)
-        written.append(target)
-    return written
+    """Write every file of a finished bulletin: all are staged as temp files first, renamed only once all are on disk.
+
+    A failure while staging (disk full, permission) leaves every previous file as it was and no temp file behind,
+    and is raised as OutputError with a Chinese message.
+    """
+    folder = Path(folder)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            target = folder / name
+            staged.append((_stage(target, data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"写入 {folder} 失败:{_reason(exc)}。本次未生成通报,原有文件保持不变。") from exc
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(folder)
+    return [target for _, target in staged]
+
+
+def _reason(exc: OSError) -> str:
+    """Why a write failed, in Chinese."""
+    reasons = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已满", errno.EACCES: "没有写入权限",
+               errno.EPERM: "没有写入权限", errno.EROFS: "文件系统为只读"}
+    return reasons.get(exc.errno, f"系统错误({exc.strerror or exc})")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the renames durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
 from .attachments import workbook_bytes
@@ -192,7 +192,10 @@ def _execute(notebook: Path, parameters: dict, warm: bool = False) -> nbformat.N
                 cell=cell,
             ) from None
         except DeadKernelError:
-            raise RenderError(f"通报笔记本 {notebook.name} 执行中内核意外退出。", transient=True) from None
+            raise RenderError(f"通报笔记本 {notebook.name} 执行时 Python 内核意外退出(可能内存不足或进程被终止),"
+                              "本次未生成通报,原有通报保持不变。", transient=True) from None
+        except CellTimeoutError:
+            raise RenderError(f"通报笔记本 {notebook.name} 有单元执行超时,本次未生成通报,原有通报保持不变。") from None
         except (RuntimeError, TimeoutError, OSError) as exc:  # the kernel did not start or answer: worth another try
             raise RenderError(f"通报笔记本 {notebook.name} 的内核未能启动:{exc}", transient=True) from None
 

@@ -36,6 +36,8 @@ TABLE_LABELS = {
     "leader_visits": "局长进大厅",
     "township_reports": "乡镇报送",
 }
+# Tables no bulletin can be made without: a file of them with a header and no rows is a wrong export.
+NEED_ROWS = ("departments", "items", "cases")
 _SHOWN_PER_GROUP = 5  # rows listed one by one per file, column and rule before summarizing the rest
 
 
@@ -228,6 +230,10 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
         if read is None:
             continue
         raw, file_of, row_of = read
+        if table in NEED_ROWS and raw.empty and not any(p.table == table for p in report.problems):
+            files = "、".join(str(p) for p in source_files(folder, table))
+            rule = f"没有数据行(只有表头或空行):{TABLE_LABELS[table]}是生成通报必需的"
+            report.problems.append(Problem(table, files, None, None, None, rule))
         frame, cell_problems, failed = convert_frame(raw, TABLES[table])
         typed[table], where[table] = frame, (file_of, row_of)
         report.rows[table] = len(frame)

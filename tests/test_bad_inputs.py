@@ -1,0 +1,77 @@
+"""The bad-input corpus (tests/bad_inputs/): each broken data or params file gets a clear Chinese message and a
+non-zero exit, never a traceback, and nothing is rendered."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from bulletin.cli import app
+from conftest import cli_args, make_project
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
+DISTRICT = "tongshan"
+COMPLAINTS_HEADER = "投诉编号,来源,涉及单位,类别,内容,受理时间,办结时间,回访满意\n"
+# Too big to commit: written at test time.
+GENERATED = {
+    "huge_cell.csv": (COMPLAINTS_HEADER + "H1,现场,税务局,服务态度," + "长" * 100_000 + ",2024-06-03 09:00,,\n").encode("utf-8"),
+    "huge_name.csv": ("单位名称,是否进驻\n税务局,是\n" + "局" * 100_000 + ",是\n").encode("utf-8"),
+}
+GENERATED_CASES = [
+    {"file": "huge_cell.csv", "data": "complaints.csv", "message": "列“内容”.*内容过长"},
+    {"file": "huge_name.csv", "data": "departments.csv", "message": "列“单位名称”.*内容过长"},
+]
+CASES = MANIFEST + GENERATED_CASES
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    """A small good project (two months of one demo district) that validates cleanly."""
+    root = make_project(tmp_path_factory.mktemp("good"), [DISTRICT], "2024-05", "2024-06", 0.005)
+    result = CliRunner().invoke(app, ["validate", "--district", DISTRICT, "--data-dir", str(root / "data")])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_corpus_is_complete():
+    """At least 30 committed files, each listed once in the manifest with one target and a message."""
+    files = {p.name for p in CORPUS.iterdir() if p.name != "manifest.yaml"}
+    listed = [case["file"] for case in MANIFEST]
+    assert len(files) >= 30 and sorted(listed) == sorted(files)
+    assert all(("data" in c) != ("params" in c) and c["message"] for c in MANIFEST)
+
+
+def _project_with(good: Path, tmp_path: Path, case: dict) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(good / "params", root / "params")
+    shutil.copytree(good / "data" / DISTRICT, root / "data" / DISTRICT, ignore=shutil.ignore_patterns(".store"))
+    data = GENERATED.get(case["file"]) or (CORPUS / case["file"]).read_bytes()
+    target = root / ("data/" + DISTRICT if "data" in case else "params") / case.get("data", case.get("params"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return root
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_refused_with_chinese_message(good: Path, tmp_path: Path, case: dict):
+    """Non-zero exit, the expected Chinese message (naming the file for data), no traceback, nothing rendered."""
+    root = _project_with(good, tmp_path, case)
+    if "data" in case:
+        args = ["validate", "--district", DISTRICT, "--data-dir", str(root / "data")]
+    else:
+        args = cli_args(root, "run", "--district", DISTRICT, "--period", "2024-06", "--kind", "monthly")
+    result = CliRunner().invoke(app, args)
+    output = result.output
+    assert result.exit_code not in (0, None) and isinstance(result.exception, SystemExit), output
+    assert "Traceback" not in output
+    assert re.search(case["message"], output), output[-2000:]
+    if "data" in case:
+        assert Path(case["data"]).name in output
+    assert not (root / "outputs").exists() or not any((root / "outputs").rglob("*.html"))
+    assert not (root / "PWNED").exists() and not Path("PWNED").exists()
