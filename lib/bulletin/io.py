@@ -44,6 +44,7 @@ class RawTable:
     frame: pd.DataFrame  # English column names, str cells ("" = empty), index = Excel row numbers
     ignored: list[str] = field(default_factory=list)  # headers not in the table's schema
     totals_dropped: int = 0
+    header_row: int = 1  # Excel row of the header line
 
 
 def source_files(district_dir: Path, table: str) -> list[Path]:
@@ -220,4 +221,4 @@ def read_source(path: Path, table: str) -> RawTable:
     frame = pd.DataFrame({name: pd.Series(values.filter(pa.array(keep)), dtype="str") for name, values in columns.items()})
     frame.index = index[keep]
     return RawTable(path=path, frame=frame, ignored=[c for c in ignored if c and not c.startswith("Unnamed")],
-                    totals_dropped=int(totals.sum()))
+                    totals_dropped=int(totals.sum()), header_row=h + 1)
