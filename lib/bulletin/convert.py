@@ -65,12 +65,19 @@ def _first_format(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     return out
 
 
+def as_arrow(text: pd.Series) -> pa.Array:
+    """The text cells as one Arrow string array (no copy when they already live in Arrow)."""
+    arr = pa.array(text.array, type=pa.string()) if text.dtype.kind == "O" else pa.array(text.array)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return arr.cast(pa.string())
+
+
 def _arrow_formats(text: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(datetimes, positions still unparsed): each non-empty value parsed by the first format that fits it
     entirely, with Arrow's vectorized strptime; the formats the sample uses are tried first."""
-    arr = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    arr = as_arrow(text)
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
-    todo = np.flatnonzero(text.to_numpy(dtype=object) != "")
+    todo = np.flatnonzero(pc.fill_null(pc.not_equal(arr, ""), False).to_numpy(zero_copy_only=False))
     sample = arr.take(pa.array(todo[:50]))
     fits = {f: len(sample) - pc.strptime(sample, format=f, unit="us", error_is_null=True).null_count for f in formats}
     ranked = sorted(formats, key=lambda f: -fits[f])  # stable: ties keep the declared order

@@ -68,22 +68,17 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: frame[c.name].astype(DTYPES[c.kind]) for c in TABLES[table]}, index=frame.index)
 
 
-def month_keys(values: pd.Series) -> np.ndarray:
-    """'YYYY-MM' of each timestamp (the partition a row is filed under)."""
-    return np.datetime_as_string(values.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]"), unit="M")
-
-
 def _write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
     if name not in PARTITIONS:
         frame.to_parquet(folder / f"{name}.parquet", index=False)
         return
     (folder / name).mkdir()
-    keys = month_keys(frame[PARTITIONS[name]])
-    order = np.argsort(keys, kind="stable")
-    keys, frame = keys[order], frame.iloc[order]
-    bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
-    for start, stop in zip(bounds, np.r_[bounds[1:], len(keys)]):
-        frame.iloc[start:stop].to_parquet(folder / name / f"{keys[start]}.parquet", index=False)
+    months = frame[PARTITIONS[name]].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")  # partition of each row
+    order = np.argsort(months, kind="stable")
+    months, frame = months[order], frame.iloc[order]
+    bounds = np.flatnonzero(np.r_[True, months[1:] != months[:-1]]) if len(months) else np.array([], dtype=int)
+    for start, stop in zip(bounds, np.r_[bounds[1:], len(months)]):
+        frame.iloc[start:stop].to_parquet(folder / name / f"{months[start]}.parquet", index=False)
 
 
 def write_store(root: Path, key: str, tables: Tables) -> None:

@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.compute as pc
 
-from .convert import convert_frame
+from .convert import as_arrow, convert_frame
 from .errors import DataError
 from .io import SourceProblem, read_source, source_files
 from .schemas import REFERENCES, TABLES, column, row_rule, schema
@@ -223,10 +224,16 @@ def _reference_problems(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int,
             if known is None:
                 continue
             values = frame[col]
-            unknown = values.notna() & ~values.isin(set(known[key].dropna()))
+            unknown = values.notna() & ~_isin(values, known[key])
             for index, value in values[unknown].items():
                 out.append((table, int(index), col, str(value), f"不在{TABLE_LABELS[parent]}({parent})中"))
     return out
+
+
+def _isin(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """Which values occur among the keys, by Arrow's hash join (pandas' isin on Arrow strings goes value by value)."""
+    found = pc.is_in(as_arrow(values.astype("string")), value_set=as_arrow(keys.dropna().astype("string")).unique())
+    return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _orphan_evaluations(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int, str, str, str]]:
@@ -235,7 +242,7 @@ def _orphan_evaluations(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int,
     if evaluations is None or cases is None:
         return []
     ids = evaluations["case_id"]
-    unknown = ids.notna() & ~ids.isin(cases["case_id"].dropna())
+    unknown = ids.notna() & ~_isin(ids, cases["case_id"])
     return [("evaluations", int(i), "case_id", str(v), "办件编号不在办件表中(该评价仍计入好差评)")
             for i, v in ids[unknown].items()]
 
