@@ -161,3 +161,22 @@ def test_parquet_source(tmp_path: Path):
     pd.DataFrame({"单位名称": ["公安局", "税务局"], "窗口数": [3, 4]}).to_parquet(path)
     raw = read_source(path, "departments")
     assert raw.frame.to_dict(orient="list") == {"department": ["公安局", "税务局"], "windows": ["3", "4"]}
+
+
+def test_title_cell_with_a_line_break_counts_as_one_excel_row(tmp_path: Path):
+    """A quoted title spanning two lines is one Excel row: the header is row 3, the first record row 4."""
+    path = _write(tmp_path / "cases.csv", "\"云河区办件明细\n(2024年6月)\",,,,,,\n" + CASES_HEADER
+                  + "c1,公安局,A1,,窗口,2024-06-03,\n")
+    raw = read_source(path, "cases")
+    assert list(raw.frame.index) == [3] and raw.header_row == 2
+    assert raw.frame.loc[3, "case_id"] == "c1"
+
+
+def test_row_with_extra_fields_names_its_excel_row(tmp_path: Path):
+    """An unquoted comma inside a cell: a Chinese message naming the Excel row, not a parser traceback."""
+    folder = _district(tmp_path)
+    bad = _write(folder / "cases.csv", "办件明细,,,,,,\n" + CASES_HEADER + "c1,公安局,A1,,窗口,2024-06-03,\n"
+                 "c2,公安局,A1,,窗口,2024-06-03,,备注,有逗号\n")
+    _, report = validate_district(folder.parent, "d1")
+    problem = next(p for p in report.errors if p.file == str(bad))
+    assert problem.row == 4 and "表头只有7列" in problem.rule

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +32,10 @@ _HEADER_SCAN = 30  # rows searched for the header line
 class SourceProblem(Exception):
     """A file cannot be read as a table (message in Chinese); the column it concerns, if any."""
 
-    def __init__(self, message: str, column: str | None = None):
+    def __init__(self, message: str, column: str | None = None, row: int | None = None):
         super().__init__(message)
         self.column = column
+        self.row = row  # Excel row, when the problem is on one
 
 
 @dataclass
@@ -62,12 +64,6 @@ def normalize_header(text: object) -> str:
     """Header cell as compared with aliases: NFKC (full-width to half-width), no whitespace or * marks."""
     value = unicodedata.normalize("NFKC", str(text if text is not None else ""))
     return "".join(value.split()).strip("*")
-
-
-def normalize_cells(values: pd.Series) -> pd.Series:
-    """Text cells NFKC-normalized and stripped; empty and missing cells become ""."""
-    return pd.Series(_normalize_array(pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)),
-                     index=values.index, dtype="str")
 
 
 def _normalize_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -115,8 +111,24 @@ def _utf8(data: bytes) -> bytes:
         raise SourceProblem("无法识别文件编码(应为 UTF-8 或 GB18030/GBK)") from None
 
 
-def _head_rows(text: str) -> list[list[str]]:
-    return list(itertools.islice(csv.reader(io.StringIO(text)), _HEADER_SCAN))
+def _head(data: bytes) -> tuple[list[list[str]], list[int]]:
+    """The first CSV records of the file and, for each, the byte offset where the next one starts."""
+    lines = data[: 1 << 16].splitlines(keepends=True)
+    ends = list(itertools.accumulate(len(line) for line in lines))
+    consumed = 0
+
+    def feed():
+        nonlocal consumed
+        for line in lines:
+            consumed += 1
+            yield line.decode("utf-8", errors="ignore")
+
+    rows, offsets = [], []
+    reader = csv.reader(feed())
+    for row in itertools.islice(reader, _HEADER_SCAN):
+        rows.append(row)
+        offsets.append(ends[consumed - 1])  # a quoted cell may span several lines: one record, one Excel row
+    return rows, offsets
 
 
 def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
@@ -125,30 +137,44 @@ def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.A
     if not data.strip():
         raise SourceProblem("文件为空")
     data = _utf8(data)
-    head = _head_rows(data[: 1 << 16].decode("utf-8", errors="ignore"))
+    head, offsets = _head(data)
     h = _header_row(head, aliases)
     if h < 0:
         return [], [], -1
-    header = head[h]
+    header, body = head[h], data[offsets[h]:]
     try:
-        return header, _arrow_csv(data, h, len(header)), h
+        return header, _arrow_csv(body, len(header)), h
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass  # short rows, blank lines, line breaks inside cells: the slower, more forgiving reader below
+    names = [f"c{i}" for i in range(len(header))]
     try:
-        frame = pd.read_csv(io.BytesIO(data), skiprows=h, header=0, dtype=str, keep_default_na=False,
+        frame = pd.read_csv(io.BytesIO(body), header=None, names=names, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, on_bad_lines="error", engine="c", encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame(columns=names)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SourceProblem(f"CSV格式错误:{str(exc).splitlines()[0]}") from None
-    return [str(c) for c in frame.columns], [pa.array(frame[c].to_numpy(dtype=object), pa.string(), from_pandas=True)
-                                            for c in frame.columns], h
+        raise _format_problem(str(exc), h) from None
+    return header, [pa.array(frame[c].to_numpy(dtype=object), pa.string(), from_pandas=True) for c in names], h
 
 
-def _arrow_csv(data: bytes, header_row: int, width: int) -> list[pa.Array]:
+def _format_problem(message: str, header_row: int) -> SourceProblem:
+    """pandas' tokenizer message as Chinese, with the Excel row (its line count starts below the header)."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if not found:
+        return SourceProblem(f"CSV格式错误:{message.splitlines()[0]}")
+    expected, line, saw = map(int, found.groups())
+    return SourceProblem(f"CSV格式错误:该行有{saw}个字段,而表头只有{expected}列(单元格中的逗号须用英文双引号括起)",
+                         row=header_row + 1 + line)
+
+
+def _arrow_csv(body: bytes, width: int) -> list[pa.Array]:
     """The records below the header row as text columns, parsed by Arrow (multi-threaded, no type guessing)."""
     names = [f"c{i}" for i in range(width)]
+    if not body.strip():
+        return [pa.array([], pa.string()) for _ in names]
     table = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(skip_rows=header_row + 1, column_names=names, block_size=1 << 22),
+        io.BytesIO(body),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                                              quoted_strings_can_be_null=False),

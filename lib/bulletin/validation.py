@@ -144,7 +144,7 @@ def _read_table(folder: Path, table: str, problems: list[Problem]) -> tuple[pd.D
         try:
             raw = read_source(path, table)
         except SourceProblem as exc:
-            problems.append(Problem(table, str(path), None, _alias(table, exc.column), None, str(exc)))
+            problems.append(Problem(table, str(path), exc.row, _alias(table, exc.column), None, str(exc)))
             continue
         missing = [c.alias for c in TABLES[table] if c.required and c.name not in raw.frame.columns]
         if missing:
