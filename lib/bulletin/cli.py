@@ -169,7 +169,9 @@ def ingest(
             continue
         page = _write_report_page(done.report, data_dir, out_dir)
         rows = "、".join(f"{TABLE_LABELS[t]}{n}行" for t, n in done.rows.items())
-        if done.ok:
+        if done.ok and not done.stored:
+            typer.echo(f"{done.district}:校验通过,但无法写入 {data_dir / '.store'}(目录不可写?),未入库。", err=True)
+        elif done.ok:
             typer.echo(f"{done.district}:已入库 {rows or '无数据表'};错误0处,警告{done.warnings}处"
                        f"({done.seconds:.1f}秒)。校验报告页:{page}")
         else:

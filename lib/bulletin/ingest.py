@@ -31,17 +31,21 @@ class Ingested:
     report: Report | None = None  # None when the store was already current
     message: str | None = None  # why the district could not be read at all
     seconds: float = 0.0
+    stored: bool = True  # False when valid data could not be written (read-only data folder)
 
     @property
     def ok(self) -> bool:
+        """True when the district was read and has no error."""
         return self.message is None and (self.report is None or self.report.ok)
 
     @property
     def errors(self) -> int:
+        """Errors found (1 when the district could not be read at all)."""
         return len(self.report.errors) if self.report is not None else (1 if self.message else 0)
 
     @property
     def warnings(self) -> int:
+        """Warnings found."""
         return len(self.report.warnings) if self.report is not None else 0
 
 
@@ -67,7 +71,8 @@ def ingest_district(data_dir: Path, district: str) -> Ingested:
         rows = {name: len(getattr(tables, name)) for name in tables.present()}
     else:
         rows = {}
-    return Ingested(district, rows, report, seconds=time.perf_counter() - started)
+    return Ingested(district, rows, report, seconds=time.perf_counter() - started,
+                    stored=folder is not None or tables is None)
 
 
 def ingest_many(data_dir: Path, districts: Sequence[str], jobs: int = 2) -> Iterator[Ingested]:
