@@ -12,6 +12,7 @@ from bulletin.config import load_district, load_scheme
 from bulletin.figures import compute_figures, months_needed
 from bulletin.periods import parse_period
 from bulletin.store import STORE_DIR, load_tables, store_path, stored_rows, window
+from bulletin.tables import Tables
 from bulletin.validation import validate_district
 from conftest import make_project
 
@@ -79,3 +80,29 @@ def test_store_is_rebuilt_once_and_old_keys_are_dropped(project: Path):
     load_tables(data, DISTRICT)
     load_tables(data, DISTRICT, months=("2024-01", "2024-01"))
     assert [p.name for p in (data / STORE_DIR / DISTRICT).iterdir()] == [store_path(data, DISTRICT).name]
+
+
+def test_cases_open_before_the_window_matter(project: Path):
+    """Without the earlier cases still open, 超期未办 would be wrong: the window must carry them."""
+    data, params = project / "data", project / "params"
+    settings, calendar = load_district(params, DISTRICT), load_calendar(params)
+    period = parse_period("2024-06")
+    first, _ = months_needed(period)
+    tables = load_tables(data, DISTRICT, months=months_needed(period))
+    earlier = tables.cases["received_at"] < pd.Timestamp(f"{first}-01")
+    assert earlier.any()
+    trimmed = Tables(**{**{n: getattr(tables, n) for n in tables.present()}, "cases": tables.cases.loc[~earlier]})
+    with_them = compute_figures(tables, settings, None, calendar, period, "monthly")["cases"]["overdue_open"]
+    without = compute_figures(trimmed, settings, None, calendar, period, "monthly")["cases"]["overdue_open"]
+    assert with_them > without
+
+
+@pytest.mark.parametrize(("period", "window"), [
+    ("2024-06", ("2023-06", "2024-06")),  # 12-month trend and 同比 month
+    ("2024-Q2", ("2023-04", "2024-06")),  # 同比 quarter
+    ("2024-H1", ("2023-01", "2024-06")),  # 同比 half year before the trend's start
+    ("2023-01..2024-12", ("2021-01", "2024-12")),  # 环比 of a 24-month range reaches furthest back
+])
+def test_months_needed_reaches_back_to_the_earliest_base_period(period: str, window: tuple[str, str]):
+    """The window runs from the earliest of trend, 同比 and 环比 months through the period's last month."""
+    assert months_needed(parse_period(period)) == window
