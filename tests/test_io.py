@@ -180,3 +180,12 @@ def test_row_with_extra_fields_names_its_excel_row(tmp_path: Path):
     _, report = validate_district(folder.parent, "d1")
     problem = next(p for p in report.errors if p.file == str(bad))
     assert problem.row == 4 and "表头只有7列" in problem.rule
+
+
+def test_damaged_xlsx_is_a_clear_problem(tmp_path: Path):
+    """A file named .xlsx that is not a workbook: a Chinese message on that file, not a traceback."""
+    folder = _district(tmp_path)
+    bad = folder / "cases.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    _, report = validate_district(folder.parent, "d1")
+    assert [(p.file, p.rule[:9]) for p in report.errors] == [(str(bad), "无法读取Excel文件")]

@@ -182,11 +182,20 @@ def _arrow_csv(body: bytes, width: int) -> list[pa.Array]:
     return [table.column(n).combine_chunks() if table.num_rows else pa.array([], pa.string()) for n in names]
 
 
-def _grid_excel(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
+def _excel_cells(path: Path) -> pd.DataFrame:
+    """The first sheet as a grid of cells from A1 (calamine, ~15x faster than openpyxl; openpyxl if it fails)."""
     try:
-        grid = pd.read_excel(path, header=None, dtype=str, engine="openpyxl")
+        return pd.read_excel(path, header=None, dtype=str, engine="calamine")
+    except Exception:  # not installed, or a file calamine cannot read: openpyxl decides
+        pass
+    try:
+        return pd.read_excel(path, header=None, dtype=str, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise SourceProblem(f"无法读取Excel文件({type(exc).__name__})") from None
+
+
+def _grid_excel(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
+    grid = _excel_cells(path)
     grid = grid.fillna("").astype(object)
     h = _header_row(grid.head(_HEADER_SCAN).to_numpy().tolist(), aliases)
     if h < 0:
