@@ -188,4 +188,4 @@ def test_damaged_xlsx_is_a_clear_problem(tmp_path: Path):
     bad = folder / "cases.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     _, report = validate_district(folder.parent, "d1")
-    assert [(p.file, p.rule[:9]) for p in report.errors] == [(str(bad), "无法读取Excel文件")]
+    assert [(p.file, p.rule[:11]) for p in report.errors] == [(str(bad), "无法读取Excel文件")]
