@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from bulletin.calendar import load_calendar
 from bulletin.config import load_district, load_scheme
@@ -106,3 +110,30 @@ def test_cases_open_before_the_window_matter(project: Path):
 def test_months_needed_reaches_back_to_the_earliest_base_period(period: str, window: tuple[str, str]):
     """The window runs from the earliest of trend, 同比 and 环比 months through the period's last month."""
     assert months_needed(parse_period(period)) == window
+
+
+def _random_cases(seed: int, n: int) -> pd.DataFrame:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    received = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 730 * 24, n), unit="h")
+    completed = pd.Series(received + pd.to_timedelta(rng.integers(0, 120 * 24, n), unit="h"))
+    completed[rng.random(n) < 0.2] = pd.NaT
+    return pd.DataFrame({"case_id": [f"c{i}" for i in range(n)], "department": "公安局", "item_code": "A1",
+                         "township": None, "channel": "窗口", "received_at": received, "completed_at": completed})
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(0, 300), first=st.integers(0, 30), length=st.integers(0, 14))
+def test_partitioned_read_equals_the_window_in_memory(seed: int, n: int, first: int, length: int):
+    """For any cases and any window, reading the monthly files gives exactly the rows `window` keeps in memory."""
+    from bulletin.store import conform, read_store, write_store
+
+    months = pd.period_range("2022-06", periods=40, freq="M").astype(str)
+    chosen = (months[first], months[min(first + length, len(months) - 1)])
+    tables = Tables(cases=conform(_random_cases(seed, n), "cases"))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_store(Path(tmp), "k", tables)
+        read = read_store(Path(tmp) / "k", chosen).cases
+    expected = window(tables, chosen).cases
+    pd.testing.assert_frame_equal(_sorted(read, "case_id"), _sorted(expected, "case_id"))
