@@ -48,7 +48,7 @@ def _raw(demo: Path, district: str, table: str) -> pd.DataFrame:
     """A table as exported, all text: the CSV (or the folder of monthly CSVs) or the .xlsx under its title row."""
     folder = demo / "data" / district
     if (folder / f"{table}.xlsx").exists():
-        return pd.read_excel(folder / f"{table}.xlsx", header=1, dtype=str).fillna("")
+        return pd.read_excel(folder / f"{table}.xlsx", header=1, dtype=str, engine="openpyxl").fillna("")
     paths = sorted((folder / table).glob("*.csv")) if (folder / table).is_dir() else [folder / f"{table}.csv"]
     parts = [pd.read_csv(io.StringIO(p.read_bytes().decode(ENCODING[district])), dtype=str, keep_default_na=False)
              for p in paths]

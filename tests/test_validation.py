@@ -149,3 +149,88 @@ def test_store_caches_and_revalidates_when_a_file_changes(district: Path):
     with pytest.raises(DataError) as err:
         load_tables(data_dir, "d1")
     assert "2024-07.csv 第2行 列“受理单位”" in err.value.report.to_text()
+
+
+ITEMS_HEADER = "事项编码,事项名称,实施单位,办件类型,法定时限,承诺时限,原环节数,办理环节数,新增日期,取消日期\n"
+ITEMS_OK = "A1,户籍证明,公安局,即办件,0,0,,,,\nA2,税务登记,税务局,承诺件,20,5,,,,\n"
+EVAL_HEADER = "评价编号,被评价单位,评价渠道,评价等级,评价时间,整改时间\n"
+COMPLAINTS_HEADER = "投诉编号,来源,涉及单位,受理时间,办结时间,回访满意\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "row", "column", "rule"),
+    [
+        ("departments.csv", DEPARTMENTS + "公安局,是\n", 5, "单位名称", "不能重复"),
+        ("departments.csv", DEPARTMENTS + "民政局,也许\n", 5, "是否进驻", "应为“是”或“否”"),
+        ("departments.csv", "单位名称,窗口数\n公安局,2\n税务局,-1\n档案馆,1\n", 3, "窗口数", "应不小于0"),
+        ("townships.csv", "乡镇街道,类型\n城关镇,镇\n东湖,村\n", 3, "类型", "取值应为"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A3,婚姻登记,公安局,承诺件,5,10,,,,\n", 4, "承诺时限", "承诺时限大于法定时限"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A3,婚姻登记,公安局,特急件,5,1,,,,\n", 4, "办件类型", "取值应为"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A3,婚姻登记,公安局,承诺件,3.5,1,,,,\n", 4, "法定时限", "应为整数"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A3,婚姻登记,民政局,承诺件,5,1,,,,\n", 4, "实施单位", "不在单位名单"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A3,婚姻登记,公安局,承诺件,5,1,2,3,,\n", 4, "办理环节数", "办理环节数大于原环节数"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A3,婚姻登记,公安局,承诺件,5,1,2,0,,\n", 4, "办理环节数", "应不小于1"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A3,婚姻登记,公安局,承诺件,5,1,,,2024-03-01,2024-02-01\n", 4, "取消日期",
+         "取消日期早于新增日期"),
+        ("items.csv", ITEMS_HEADER + ITEMS_OK + "A2,婚姻登记,公安局,承诺件,5,1,,,,\n", 4, "事项编码", "不能重复"),
+        ("evaluations.csv", EVAL_HEADER + "e1,公安局,线上,4,2024-06-03,2024-06-05\n", 2, "整改时间", "整改时间只适用于差评"),
+        ("evaluations.csv", EVAL_HEADER + "e1,公安局,电话,4,2024-06-03,\n", 2, "评价渠道", "取值应为"),
+        ("evaluations.csv", EVAL_HEADER + "e1,民政局,线上,4,2024-06-03,\n", 2, "被评价单位", "不在单位名单"),
+        ("evaluations.csv", EVAL_HEADER + "e1,公安局,线上,4,,\n", 2, "评价时间", "不能为空"),
+        ("evaluations.csv", EVAL_HEADER + "e1,公安局,线上,4,1989-12-31,\n", 2, "评价时间", "超出合理范围"),
+        ("complaints.csv", COMPLAINTS_HEADER + "t1,12345热线,公安局,2024-06-03 10:00,2024-06-02,是\n", 2, "办结时间",
+         "办结时间早于受理时间"),
+        ("complaints.csv", COMPLAINTS_HEADER + "t1,12345热线,公安局,2024-06-03,,也许\n", 2, "回访满意", "应为“是”或“否”"),
+        ("inspections.csv", "日期,单位,类别,问题描述,扣分\n2024-06-03,公安局,着装,未着工装,-1\n", 2, "扣分", "应不小于0"),
+        ("inspections.csv", "日期,单位,类别,问题描述,扣分\n2024-06-03,公安局,着装,未着工装,一分\n", 2, "扣分", "应为数字"),
+        ("assessment.csv", "单位,考核项目,得分,月份\n公安局,创新加分,2,2024-13\n", 2, "月份", "月份无法识别"),
+        ("attendance.csv", "日期,姓名,单位,类型\n2024-06-03,李四,公安局,旷工\n", 2, "类型", "取值应为"),
+        ("township_reports.csv", "乡镇街道,月份,报送事项,应报日期\n城关镇,2024-06,月报,2024-07-05\n云岭镇,2024-06,月报,2024-07-05\n",
+         3, "乡镇街道", "不在乡镇街道"),
+    ],
+)
+def test_each_table_rule_names_file_row_and_column(district: Path, name: str, text: str, row: int, column: str, rule: str):
+    """A file breaking one rule: an error whose Chinese text names the file, the Excel row, the column and the rule."""
+    if name == "township_reports.csv":
+        _write(district / "townships.csv", "乡镇街道\n城关镇\n")
+    bad = _write(district / name, text, "gb18030" if "items" in name else "utf-8")
+    _, report = validate_district(district.parent, "d1")
+    assert not report.ok
+    hits = [p for p in report.errors if p.file == str(bad) and p.row == row and column in (p.column or "")]
+    assert hits, report.to_text()
+    assert any(rule in p.rule for p in hits)
+    line = next(line for line in report.to_text().splitlines() if str(bad) in line and f"第{row}行" in line and column in line)
+    assert rule in line
+
+
+def test_case_township_must_be_known_when_townships_exist(district: Path):
+    """With a townships table, a case naming another township is an error on that row."""
+    _write(district / "townships.csv", "乡镇街道\n城关镇\n")
+    bad = _write(district / "cases" / "2024-07.csv", CASES_HEADER + "c8,公安局,A1,城关镇,窗口,2024-07-01,\n"
+                 "c9,公安局,A1,云岭镇,窗口,2024-07-01,\n")
+    _, report = validate_district(district.parent, "d1")
+    assert [(p.file, p.row, p.column) for p in report.errors] == [(str(bad), 3, "乡镇街道")]
+
+
+def test_warnings_are_separate_from_errors_and_do_not_fail(district: Path):
+    """合计 rows, unknown columns, evaluations of unknown cases and duplicate rows are warnings; the data passes."""
+    _write(district / "cases" / "2024-07.csv", "序号," + CASES_HEADER + "1,c8,公安局,A1,,窗口,2024-07-01,\n合计,1,,,,,,\n")
+    _write(district / "evaluations.csv", "评价编号,办件编号,被评价单位,评价渠道,评价等级,评价时间\n"
+           "e1,c8,公安局,线上,5,2024-07-01\ne2,c404,公安局,线上,5,2024-07-01\n")
+    _write(district / "inspections.csv", "日期,单位,类别,问题描述,扣分\n2024-06-03,公安局,着装,未着工装,1\n"
+           "2024-06-03,公安局,着装,未着工装,1\n")
+    tables, report = validate_district(district.parent, "d1")
+    assert report.ok and tables is not None
+    rules = {(p.table, p.row): p.rule for p in report.warnings}
+    assert "合计" in rules[("cases", None)] and "已忽略" in rules[("cases", 1)]
+    assert "办件编号不在办件表中" in rules[("evaluations", 3)]
+    assert "与第2行完全相同" in rules[("inspections", 3)]
+    assert report.counts()["cases"] == (4, 0, 2)
+    assert "错误0处,警告4处" in report.summary()
+
+
+def test_completed_before_received_stays_an_error(district: Path):
+    """办结时间早于受理时间 is an error (SPEC rule), not a warning: the district does not pass."""
+    _write(district / "cases" / "2024-07.csv", CASES_HEADER + "c8,公安局,A1,,窗口,2024-07-02 10:00,2024-07-01 09:00\n")
+    _, report = validate_district(district.parent, "d1")
+    assert [(p.level, p.row, p.column) for p in report.problems if "早于" in p.rule] == [("error", 2, "办结时间")]

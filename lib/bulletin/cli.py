@@ -125,14 +125,67 @@ def batch(
 def validate(
     district: str = typer.Option(..., "--district", help="区县代码"),
     data_dir: Path = DataDir,
+    out_dir: Path = OutDir,
 ) -> None:
-    """校验区县数据并打印校验报告。"""
+    """校验区县数据,打印校验报告并写出 outputs/<区县>/validation.html。"""
     from .config import check_id
     from .validation import validate_district
 
     _, report = validate_district(data_dir, check_id(district))
     typer.echo(report.to_text())
+    typer.echo(f"校验报告页:{_write_report_page(report, data_dir, out_dir)}")
     if not report.ok:
+        raise typer.Exit(1)
+
+
+def _write_report_page(report, data_dir: Path, out_dir: Path) -> Path:
+    """Write outputs/<district>/validation.html atomically; its path."""
+    from .outputs import write_atomic
+    from .validation_page import report_page
+
+    path = Path(out_dir) / report.district / "validation.html"
+    write_atomic(path, report_page(report, data_dir).encode("utf-8"))
+    return path
+
+
+@app.command()
+@friendly
+def ingest(
+    district: Optional[list[str]] = typer.Option(None, "--district", help="区县代码,可重复;省略则为数据目录下的全部区县"),
+    jobs: int = typer.Option(2, "--jobs", min=1, help="并行进程数"),
+    data_dir: Path = DataDir,
+    out_dir: Path = OutDir,
+) -> None:
+    """校验并把区县数据转存为按月分区的 Parquet(仅处理导出文件有变化的区县)。"""
+    from .config import check_id
+    from .ingest import district_ids, ingest_many
+    from .validation import TABLE_LABELS
+
+    chosen = [check_id(d) for d in district] if district else district_ids(data_dir)
+    if not chosen:
+        raise BulletinError(f"数据目录 {data_dir} 下没有区县数据文件夹。")
+    failed = []
+    for done in ingest_many(data_dir, chosen, jobs):
+        if done.message is not None:
+            typer.echo(f"{done.district}:失败——{done.message}", err=True)
+            failed.append(done)
+            continue
+        if done.report is None:
+            typer.echo(f"{done.district}:数据未变化,已是最新({done.seconds:.1f}秒)")
+            continue
+        page = _write_report_page(done.report, data_dir, out_dir)
+        rows = "、".join(f"{TABLE_LABELS[t]}{n}行" for t, n in done.rows.items())
+        if done.ok and not done.stored:
+            typer.echo(f"{done.district}:校验通过,但无法写入 {data_dir / '.store'}(目录不可写?),未入库。", err=True)
+        elif done.ok:
+            typer.echo(f"{done.district}:已入库 {rows or '无数据表'};错误0处,警告{done.warnings}处"
+                       f"({done.seconds:.1f}秒)。校验报告页:{page}")
+        else:
+            typer.echo(f"{done.district}:未入库,错误{done.errors}处,警告{done.warnings}处。校验报告页:{page}", err=True)
+            typer.echo(done.report.to_text(), err=True)
+            failed.append(done)
+    typer.echo(f"共{len(chosen)}个区县,成功{len(chosen) - len(failed)}个,失败{len(failed)}个。")
+    if failed:
         raise typer.Exit(1)
 
 

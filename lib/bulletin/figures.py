@@ -153,6 +153,14 @@ def issue_date(calendar: WorkCalendar, period: Period) -> str:
     return day.strftime("%Y-%m-%d")
 
 
+def months_needed(period: Period) -> tuple[str, str]:
+    """First and last month of data the period's figures read: its trend, 同比 and 环比 periods up to its last
+    month (cases received earlier and still open at the first month come along, see store.load_tables)."""
+    bases = (period, period.year_ago(), period.previous())
+    first = min(min(p.first for p in bases), period.last - TREND_MONTHS + 1)
+    return Period(first, first, "month").text, Period(period.last, period.last, "month").text
+
+
 def _trend_months(period: Period) -> list[str]:
     """The months a trend chart shows: the period's own months when it spans several, else the last 12."""
     if period.n_months > 1:

@@ -15,7 +15,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from .schemas import TABLES
 
@@ -27,9 +32,10 @@ _HEADER_SCAN = 30  # rows searched for the header line
 class SourceProblem(Exception):
     """A file cannot be read as a table (message in Chinese); the column it concerns, if any."""
 
-    def __init__(self, message: str, column: str | None = None):
+    def __init__(self, message: str, column: str | None = None, row: int | None = None):
         super().__init__(message)
         self.column = column
+        self.row = row  # Excel row, when the problem is on one
 
 
 @dataclass
@@ -40,6 +46,7 @@ class RawTable:
     frame: pd.DataFrame  # English column names, str cells ("" = empty), index = Excel row numbers
     ignored: list[str] = field(default_factory=list)  # headers not in the table's schema
     totals_dropped: int = 0
+    header_row: int = 1  # Excel row of the header line
 
 
 def source_files(district_dir: Path, table: str) -> list[Path]:
@@ -59,39 +66,26 @@ def normalize_header(text: object) -> str:
     return "".join(value.split()).strip("*")
 
 
-def normalize_cells(values: pd.Series) -> pd.Series:
-    """Text cells NFKC-normalized and stripped; empty and missing cells become ""."""
-    values = values.fillna("").astype(str)
-    codes, uniques = pd.factorize(values)
-    uniques = list(uniques)
-    if not uniques:
-        return values
-    joined = "\x1f".join(uniques)
-    if joined.count("\x1f") == len(uniques) - 1:  # one C-level pass over all distinct values
-        cleaned = unicodedata.normalize("NFKC", joined).split("\x1f")
-    else:
-        cleaned = [unicodedata.normalize("NFKC", u) for u in uniques]
-    cleaned = pd.Series([c.strip() for c in cleaned], dtype=object)
-    return pd.Series(cleaned.to_numpy()[codes], index=values.index, dtype=object)
+def _normalize_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Arrow text cells NFKC-normalized and stripped, "" for missing; NFKC runs once per distinct non-ASCII value."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
+    values = pc.fill_null(values.cast(pa.string()), "")
+    if not pc.all(pc.string_is_ascii(values)).as_py():  # full-width forms, ideographic spaces ...
+        encoded = pc.dictionary_encode(values)
+        uniques = encoded.dictionary.to_pylist()
+        joined = "\x1f".join(uniques)
+        if joined.count("\x1f") == len(uniques) - 1:  # one C-level pass over all distinct values
+            cleaned = unicodedata.normalize("NFKC", joined).split("\x1f")
+        else:
+            cleaned = [unicodedata.normalize("NFKC", u) for u in uniques]
+        values = pa.array(cleaned, pa.string()).take(encoded.indices)
+    return pc.utf8_trim_whitespace(values)
 
 
 def alias_map(table: str) -> dict[str, str]:
     """Every accepted header (English name or Chinese alias, normalized) to the English column name."""
     return {normalize_header(a): c.name for c in TABLES[table] for a in c.aliases}
-
-
-def decode(path: Path, data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM) or GB18030/GBK."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceProblem("文件编码为 UTF-16(Unicode 文本),不受支持:请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
-    if b"\x00" in data[:8192]:
-        raise SourceProblem("不是文本格式的CSV文件(可能是二进制文件或改了扩展名的Excel文件)")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SourceProblem("无法识别文件编码(应为 UTF-8 或 GB18030/GBK)")
 
 
 def _header_row(rows: list[list[str]], aliases: dict[str, str]) -> int:
@@ -102,54 +96,130 @@ def _header_row(rows: list[list[str]], aliases: dict[str, str]) -> int:
     return scores.index(max(scores))
 
 
-def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[pd.DataFrame, int]:
+def _utf8(data: bytes) -> bytes:
+    """CSV bytes as UTF-8 without BOM: UTF-8 as it is, GB18030/GBK transcoded."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceProblem("文件编码为 UTF-16(Unicode 文本),不受支持:请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
+    if b"\x00" in data[:8192]:
+        raise SourceProblem("不是文本格式的CSV文件(可能是二进制文件或改了扩展名的Excel文件)")
+    try:
+        data.decode("utf-8")
+        return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError:
+        raise SourceProblem("无法识别文件编码(应为 UTF-8 或 GB18030/GBK)") from None
+
+
+def _head(data: bytes) -> tuple[list[list[str]], list[int]]:
+    """The first CSV records of the file and, for each, the byte offset where the next one starts."""
+    lines = data[: 1 << 16].splitlines(keepends=True)
+    ends = list(itertools.accumulate(len(line) for line in lines))
+    consumed = 0
+
+    def feed():
+        nonlocal consumed
+        for line in lines:
+            consumed += 1
+            yield line.decode("utf-8", errors="ignore")
+
+    rows, offsets = [], []
+    reader = csv.reader(feed())
+    for row in itertools.islice(reader, _HEADER_SCAN):
+        rows.append(row)
+        offsets.append(ends[consumed - 1])  # a quoted cell may span several lines: one record, one Excel row
+    return rows, offsets
+
+
+def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
+    """(header cells, one text array per column, header row index) of a CSV export."""
     data = path.read_bytes()
     if not data.strip():
         raise SourceProblem("文件为空")
-    text = decode(path, data)
-    head = list(itertools.islice(csv.reader(io.StringIO(text[: 1 << 16])), _HEADER_SCAN))
+    data = _utf8(data)
+    head, offsets = _head(data)
     h = _header_row(head, aliases)
     if h < 0:
-        return pd.DataFrame(), -1
+        return [], [], -1
+    header, body = head[h], data[offsets[h]:]
     try:
-        frame = pd.read_csv(io.StringIO(text), skiprows=h, header=0, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, on_bad_lines="error", engine="c")
+        return header, _arrow_csv(body, len(header)), h
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass  # short rows, blank lines, line breaks inside cells: the slower, more forgiving reader below
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        frame = pd.read_csv(io.BytesIO(body), header=None, names=names, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, on_bad_lines="error", engine="c", encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame(columns=names)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SourceProblem(f"CSV格式错误:{_csv_error_text(str(exc))}") from None
-    return frame, h
+        raise _format_problem(str(exc), h) from None
+    return header, [pa.array(frame[c].to_numpy(dtype=object), pa.string(), from_pandas=True) for c in names], h
 
 
-def _csv_error_text(message: str) -> str:
-    """pandas' CSV parser error in Chinese, with the file's line where it can tell (pandas counts from the file's start)."""
-    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
-    if fields:
-        expected, line, saw = map(int, fields.groups())
-        return f"第{line}行有{saw}列,而表头只有{expected}列(多了逗号或缺少引号)"
-    if "EOF inside string" in message:
-        return "引号不配对(某个单元格以引号开头却没有结束引号)"
-    return "文件无法按CSV解析(请在Excel中打开检查后另存为CSV)"
+def _format_problem(message: str, header_row: int) -> SourceProblem:
+    """pandas' tokenizer message as Chinese, with the Excel row (its line count starts below the header)."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if not found:
+        if "EOF inside string" in message:
+            return SourceProblem("CSV格式错误:引号不配对(某个单元格以引号开头却没有结束引号)")
+        return SourceProblem("CSV格式错误:文件无法按CSV解析(请在Excel中打开检查后另存为CSV)")
+    expected, line, saw = map(int, found.groups())
+    row = header_row + 1 + line
+    return SourceProblem(f"CSV格式错误:第{row}行有{saw}列,而表头只有{expected}列(单元格中的逗号须用英文双引号括起)",
+                         row=row)
 
 
-def _grid_excel(path: Path, aliases: dict[str, str]) -> tuple[pd.DataFrame, int]:
+def _arrow_csv(body: bytes, width: int) -> list[pa.Array]:
+    """The records below the header row as text columns, parsed by Arrow (multi-threaded, no type guessing)."""
+    names = [f"c{i}" for i in range(width)]
+    if not body.strip():
+        return [pa.array([], pa.string()) for _ in names]
+    table = pacsv.read_csv(
+        io.BytesIO(body),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+        parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False),
+    )
+    return [table.column(n).combine_chunks() if table.num_rows else pa.array([], pa.string()) for n in names]
+
+
+def _excel_cells(path: Path) -> pd.DataFrame:
+    """The first sheet as a grid of cells from A1 (calamine, ~15x faster than openpyxl; openpyxl if it fails)."""
     try:
-        grid = pd.read_excel(path, header=None, dtype=str, engine="openpyxl")
+        return pd.read_excel(path, header=None, dtype=str, engine="calamine")
+    except Exception:  # not installed, or a file calamine cannot read: openpyxl decides
+        pass
+    try:
+        return pd.read_excel(path, header=None, dtype=str, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise SourceProblem(f"无法读取Excel文件({type(exc).__name__})") from None
-    grid = grid.fillna("")
+
+
+def _grid_excel(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
+    grid = _excel_cells(path)
+    grid = grid.fillna("").astype(object)
     h = _header_row(grid.head(_HEADER_SCAN).to_numpy().tolist(), aliases)
     if h < 0:
-        return pd.DataFrame(), -1
-    frame = grid.iloc[h + 1:].copy()
-    frame.columns = [str(c) for c in grid.iloc[h]]
-    return frame.reset_index(drop=True), h
+        return [], [], -1
+    body = grid.iloc[h + 1:]
+    return ([str(c) for c in grid.iloc[h]], [pa.array(body[c].to_numpy(dtype=object), pa.string()) for c in body.columns], h)
 
 
-def _grid_parquet(path: Path) -> tuple[pd.DataFrame, int]:
+def _grid_parquet(path: Path) -> tuple[list[str], list[pa.Array], int]:
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
         raise SourceProblem(f"无法读取Parquet文件({type(exc).__name__})") from None
-    return frame.astype("string").fillna(""), 0
+    columns = []
+    for column in table.columns:
+        if pa.types.is_timestamp(column.type):
+            column = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
+        columns.append(pc.fill_null(column.cast(pa.string()), "").combine_chunks())
+    return list(table.column_names), columns, 0
 
 
 def read_source(path: Path, table: str) -> RawTable:
@@ -157,31 +227,38 @@ def read_source(path: Path, table: str) -> RawTable:
     aliases = alias_map(table)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        grid, h = _grid_csv(path, aliases)
+        header, cells, h = _grid_csv(path, aliases)
     elif suffix == ".xlsx":
-        grid, h = _grid_excel(path, aliases)
+        header, cells, h = _grid_excel(path, aliases)
     else:
-        grid, h = _grid_parquet(path)
+        header, cells, h = _grid_parquet(path)
     if h < 0:
         wanted = "、".join(c.alias for c in TABLES[table] if c.required)
         raise SourceProblem(f"找不到表头行(前{_HEADER_SCAN}行中没有本表的列名,应包含:{wanted})")
+    n = len(cells[0]) if cells else 0
     # Excel row of each record: title rows, then the header row, then data from the next row.
-    grid.index = pd.RangeIndex(h + 2, h + 2 + len(grid))
-    columns: dict[str, pd.Series] = {}
+    index = pd.RangeIndex(h + 2, h + 2 + n)
+    columns: dict[str, pa.Array] = {}
     ignored = []
-    for position, raw_name in enumerate(grid.columns):
+    for raw_name, values in zip(header, cells):
         name = aliases.get(normalize_header(raw_name))
         if name is None or name in columns:
             ignored.append(str(raw_name))
             continue
-        columns[name] = normalize_cells(grid.iloc[:, position])
+        columns[name] = _normalize_array(values)
     if not columns:
         wanted = "、".join(c.alias for c in TABLES[table] if c.required)
         raise SourceProblem(f"找不到本表的任何列(应包含:{wanted})")
-    frame = pd.DataFrame(columns, index=grid.index)
-    first = grid.iloc[:, :2].astype(str).apply(lambda s: s.str.strip())
-    totals = first.apply(lambda s: s.str.startswith(_TOTAL_PREFIXES)).any(axis=1) if len(grid) else pd.Series(dtype=bool)
-    empty = (frame == "").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
-    keep = ~(totals.to_numpy() if len(grid) else empty.to_numpy()) & ~empty.to_numpy()
-    return RawTable(path=path, frame=frame.loc[keep], ignored=[c for c in ignored if c and not c.startswith("Unnamed")],
-                    totals_dropped=int(totals.sum()) if len(grid) else 0)
+    totals = np.zeros(n, dtype=bool)
+    for values in cells[:2]:  # 合计/小计 rows name themselves in the first or second cell
+        first = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
+        for prefix in _TOTAL_PREFIXES:
+            totals |= pc.starts_with(first, pattern=prefix).to_numpy(zero_copy_only=False)
+    empty = np.ones(n, dtype=bool)
+    for values in columns.values():
+        empty &= pc.equal(values, "").to_numpy(zero_copy_only=False)
+    keep = ~totals & ~empty
+    frame = pd.DataFrame({name: pd.Series(values.filter(pa.array(keep)), dtype="str") for name, values in columns.items()})
+    frame.index = index[keep]
+    return RawTable(path=path, frame=frame, ignored=[c for c in ignored if c and not c.startswith("Unnamed")],
+                    totals_dropped=int(totals.sum()), header_row=h + 1)

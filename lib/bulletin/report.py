@@ -10,7 +10,7 @@ from .calendar import load_calendar
 from . import charts
 from .charts import png_bytes
 from .config import KIND_LABELS, District, Scheme, check_id, check_kind, load_district, load_scheme
-from .figures import compute_figures
+from .figures import compute_figures, months_needed
 from .markup import esc, figure, heading
 from .narrative import ordinal
 from .periods import Period, parse_period
@@ -165,6 +165,6 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     settings = load_district(Path(params_dir), district)
     scheme = load_scheme(Path(params_dir), settings.scoring) if settings.scoring else None
     calendar = load_calendar(Path(params_dir))
-    tables = load_tables(Path(data_dir), district)
+    tables = load_tables(Path(data_dir), district, months=months_needed(parsed))  # only the months it reads
     figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
     return Bulletin(settings, scheme, parsed, kind, tables, figures)

@@ -11,10 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.compute as pc
 
-from .convert import convert_frame
+from .convert import as_arrow, convert_frame
 from .errors import DataError
 from .io import SourceProblem, read_source, source_files
 from .schemas import REFERENCES, TABLES, column, row_rule, schema
@@ -88,6 +90,16 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
+    def counts(self) -> dict[str, tuple[int, int, int]]:
+        """Per table read or with a problem: (rows read, errors, warnings), in the tables' order."""
+        out = {}
+        for table in TABLE_NAMES:
+            errors = sum(1 for p in self.problems if p.table == table and p.level == "error")
+            warnings = sum(1 for p in self.problems if p.table == table and p.level == "warning")
+            if table in self.rows or errors or warnings:
+                out[table] = (self.rows.get(table, 0), errors, warnings)
+        return out
+
     def summary(self) -> str:
         tables = "、".join(f"{TABLE_LABELS[t]}{n}行" for t, n in self.rows.items())
         verdict = "通过" if self.ok else "未通过"
@@ -134,7 +146,7 @@ def _read_table(folder: Path, table: str, problems: list[Problem]) -> tuple[pd.D
         try:
             raw = read_source(path, table)
         except SourceProblem as exc:
-            problems.append(Problem(table, str(path), None, _alias(table, exc.column), None, str(exc)))
+            problems.append(Problem(table, str(path), exc.row, _alias(table, exc.column), None, str(exc)))
             continue
         missing = [c.alias for c in TABLES[table] if c.required and c.name not in raw.frame.columns]
         if missing:
@@ -143,6 +155,9 @@ def _read_table(folder: Path, table: str, problems: list[Problem]) -> tuple[pd.D
         if raw.totals_dropped:
             problems.append(Problem(table, str(path), None, None, None,
                                     f"已忽略{raw.totals_dropped}行合计/小计行", level="warning"))
+        if raw.ignored:
+            problems.append(Problem(table, str(path), raw.header_row, "、".join(raw.ignored), None,
+                                    "不是本表的列,已忽略", level="warning"))
         parts.append(raw.frame)
         file_of.append(pd.Series(str(path), index=raw.frame.index))
         row_of.append(pd.Series(raw.frame.index, index=raw.frame.index))
@@ -211,10 +226,38 @@ def _reference_problems(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int,
             if known is None:
                 continue
             values = frame[col]
-            unknown = values.notna() & ~values.isin(set(known[key].dropna()))
+            unknown = values.notna() & ~_isin(values, known[key])
             for index, value in values[unknown].items():
                 out.append((table, int(index), col, str(value), f"不在{TABLE_LABELS[parent]}({parent})中"))
     return out
+
+
+def _isin(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """Which values occur among the keys, by Arrow's hash join (pandas' isin on Arrow strings goes value by value)."""
+    found = pc.is_in(as_arrow(values.astype("string")), value_set=as_arrow(keys.dropna().astype("string")).unique())
+    return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _orphan_evaluations(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int, str, str, str]]:
+    """Evaluations naming a 办件编号 that the cases table does not hold (a warning: they still count)."""
+    evaluations, cases = tables.get("evaluations"), tables.get("cases")
+    if evaluations is None or cases is None:
+        return []
+    ids = evaluations["case_id"]
+    unknown = ids.notna() & ~_isin(ids, cases["case_id"])
+    return [("evaluations", int(i), "case_id", str(v), "办件编号不在办件表中(该评价仍计入好差评)")
+            for i, v in ids[unknown].items()]
+
+
+def _duplicate_rows(table: str, frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """(row, first row) of rows identical to an earlier one, in tables without an identifying column."""
+    if any(c.unique for c in TABLES[table]) or frame.empty:
+        return []
+    again = frame.duplicated(keep="first")
+    if not again.any():
+        return []
+    first = frame.reset_index().groupby(list(frame.columns), dropna=False, sort=False)["index"].transform("min")
+    return [(int(i), int(first.iloc[i])) for i in np.flatnonzero(again.to_numpy())]
 
 
 def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Report]:
@@ -247,6 +290,17 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
     for table, index, col, value, rule in _reference_problems(typed):
         file_of, row_of = where[table]
         report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), _alias(table, col), value, rule))
+    for table, index, col, value, rule in _orphan_evaluations(typed):
+        file_of, row_of = where[table]
+        report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), _alias(table, col), value,
+                                       rule, level="warning"))
+    for table, frame in typed.items():
+        file_of, row_of = where[table]
+        for index, first in _duplicate_rows(table, frame):
+            same_file = file_of.iloc[first] == file_of.iloc[index]
+            where_first = f"第{int(row_of.iloc[first])}行" if same_file else f"{file_of.iloc[first]} 第{int(row_of.iloc[first])}行"
+            report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), None, None,
+                                           f"与{where_first}完全相同(重复行,仍按两行计)", level="warning"))
     report.problems.sort(key=lambda p: (TABLE_NAMES.index(p.table), p.level, p.file, p.row or 0))
     if not report.ok:
         return None, report

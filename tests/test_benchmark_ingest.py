@@ -1,0 +1,27 @@
+"""benchmarks/ingest.py runs end to end at a small scale and prints its table (timings are never asserted)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def test_ingest_benchmark_runs_small(tmp_path: Path):
+    """Generate, ingest, validate and load 3 small districts: exit 0, every row of the table printed, no errors."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "ingest.py"), "--rows", "24000", "--districts", "3",
+         "--dir", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    for label in ("generate CSV exports", "ingest + validate", "peak memory", "load one district-month", "compute its figures"):
+        assert label in out
+    assert "24000 cases + 24000 evaluations" in out
+    assert re.search(r"districts with errors\s+0\b", out)
+    generated = tmp_path / "bench" / "data"
+    assert (generated / "d01" / "cases" / "2023-01.csv").read_bytes().decode("gb18030").startswith("2023-01办件明细")
