@@ -34,8 +34,8 @@ from .manifest import Manifest
 from .outputs import bulletin_dir
 from .store import sources
 
-STAGE_LABELS = {"check": "参数与数据校验", "kernel": "内核启动与通信", "setup": "载入数据与计算", "cells": "图表与排版",
-                "export": "导出网页", "write": "写入文件"}
+STAGE_LABELS = {"check": "参数校验", "kernel": "内核启动与通信", "setup": "导入与准备", "load": "载入数据",
+                "compute": "计算指标与得分", "cells": "图表与排版", "export": "导出网页与附件", "write": "写入文件"}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ sockets in a private folder, not TCP ports, so parallel workers cannot race for 
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import json
 import os
@@ -28,6 +29,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -173,7 +177,29 @@ class ForkProvisioner(LocalProvisioner):
         self.process = ForkedProcess(list(cmd), str(cwd) if cwd else None, env)
         self.pid = self.pgid = self.process.pid  # the child calls setsid: its own process group
         self.cwd = cwd or Path.cwd()
+        await self._sockets_bound()
         return self.connection_info
+
+    async def _sockets_bound(self) -> None:
+        """Wait until the kernel has bound its IPC sockets: a client connecting before that would only retry
+        after ZeroMQ's reconnect interval (100 ms)."""
+        info = self.connection_info
+        if info.get("transport") != "ipc":
+            return
+        paths = [Path(f"{info['ip']}-{info[f'{name}_port']}") for name in ("shell", "iopub", "stdin", "control", "hb")]
+        deadline = time.monotonic() + 30
+        while not all(p.exists() for p in paths) and self.process.poll() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+
+    async def wait(self) -> int | None:
+        """Wait for the kernel to end, polling every 5 ms (LocalProvisioner polls every 100 ms)."""
+        if self.process is None:
+            return 0
+        while self.process.poll() is None:
+            await asyncio.sleep(0.005)
+        code = self.process.returncode
+        self.process = None
+        return code
 
 
 _IPC_DIR: Path | None = None
@@ -187,14 +213,52 @@ def _ipc_dir() -> Path:
     return _IPC_DIR
 
 
+class ForkKernelClient(AsyncKernelClient):
+    """A kernel client that checks readiness in steps of tens of milliseconds, not 0.2 s (forked kernels are up in
+    ~0.1 s). Ready still means what jupyter_client means: a kernel_info reply and a message seen on IOPub."""
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else 60.0)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=0.05)
+            except Empty:
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.02)  # IOPub subscribed: no output will be lost
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        while True:  # drop the start-up messages still on IOPub
+            try:
+                await self.iopub_channel.get_msg(timeout=0.02)
+            except Empty:
+                break
+
+    wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the base class's function under this name
+
+
 class ForkKernelManager(AsyncKernelManager):
     """Kernel manager for papermill (`kernel_manager_class=`): forked kernels on private IPC sockets."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
+        self.client_factory = ForkKernelClient
         self.transport = "ipc"
         self.ip = str(_ipc_dir() / uuid.uuid4().hex[:12])
         self.cache_ports = False
+
+    async def _async_wait(self, pollinterval: float = 0.005) -> None:
+        """Wait for the kernel to end, polling every 5 ms instead of 100 ms (a killed fork ends at once)."""
+        await super()._async_wait(pollinterval=pollinterval)
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from .store import load_tables
 from .tables import Tables
 
 FIGURES_MIMETYPE = "application/vnd.bulletin.figures+json"
+# Seconds spent loading data and computing figures; the runner reads them for `batch --profile` and
+# removes them before anything is written (they differ from run to run).
+TIMINGS_MIMETYPE = "application/vnd.bulletin.timings+json"
 
 
 @dataclass
@@ -35,6 +39,7 @@ class Bulletin:
     charts: int = 0
     shown: list[str] = field(default_factory=list)
     pending: str | None = None  # a section heading shown only once one of its parts has content
+    timings: dict[str, float] = field(default_factory=dict)  # load / compute seconds, see TIMINGS_MIMETYPE
 
     @property
     def title(self) -> str:
@@ -134,7 +139,8 @@ class Bulletin:
         """Hand the figures to the runner (it writes them as <kind>.json); invisible in the bulletin."""
         from IPython.display import display
 
-        display({FIGURES_MIMETYPE: self.figures, "text/plain": f"<figures of {self.title}>"}, raw=True)
+        display({FIGURES_MIMETYPE: self.figures, TIMINGS_MIMETYPE: self.timings,
+                 "text/plain": f"<figures of {self.title}>"}, raw=True)
 
     def attachment_link(self) -> None:
         """The 附件 line: a relative link to <kind>.xlsx beside the page (works offline)."""
@@ -165,6 +171,9 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     settings = load_district(Path(params_dir), district)
     scheme = load_scheme(Path(params_dir), settings.scoring) if settings.scoring else None
     calendar = load_calendar(Path(params_dir))
+    started = time.perf_counter()
     tables = load_tables(Path(data_dir), district, months=months_needed(parsed))  # only the months it reads
+    loaded = time.perf_counter()
     figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
-    return Bulletin(settings, scheme, parsed, kind, tables, figures)
+    timings = {"load": loaded - started, "compute": time.perf_counter() - loaded}
+    return Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)

@@ -177,6 +177,18 @@ def ensure_store(data_dir: Path, district: str) -> tuple[Path | None, Report | N
     return (root / key if done else None), report, tables
 
 
+def _data_error(district: str, report: Report) -> DataError:
+    return DataError(f"{district} 的数据有{len(report.errors)}处错误,未生成通报。请按上面的校验报告修改后重试"
+                     f"(bulletin validate --district {district})。", report)
+
+
+def require_valid(data_dir: Path, district: str) -> None:
+    """Validate and store the district's exports if they changed, reading nothing back; DataError with the report."""
+    folder, report, tables = ensure_store(data_dir, district)
+    if folder is None and tables is None:
+        raise _data_error(district, report)
+
+
 def load_tables(data_dir: Path, district: str, months: Months | None = None) -> Tables:
     """The district's validated tables (only the `months` window of the monthly tables when given);
     DataError carrying the full report when the data has errors."""
@@ -184,6 +196,5 @@ def load_tables(data_dir: Path, district: str, months: Months | None = None) -> 
     if folder is not None:
         return read_store(folder, months)
     if tables is None:
-        raise DataError(f"{district} 的数据有{len(report.errors)}处错误,未生成通报。请按上面的校验报告修改后重试"
-                        f"(bulletin validate --district {district})。", report)
+        raise _data_error(district, report)
     return window(tables, months)

@@ -25,6 +25,7 @@ _PR_SET_PDEATHSIG = 1
 
 def preload() -> None:
     """Import what every bulletin kernel needs, and load the CJK font once, before any fork."""
+    import ipykernel.debugger  # noqa: F401 - imports debugpy: 50 ms a kernel otherwise
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
