@@ -62,6 +62,9 @@ def set_district_key(params_dir: Path, district: str, key: str, value) -> None:
     path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+BROKEN_DISTRICT = "broken"  # a copy of a trust district whose cases export has errors (validation page only)
+
+
 @pytest.fixture(scope="session")
 def trust_project(tmp_path_factory) -> Path:
     """Two small demo districts with every kind rendered through `bulletin batch`, and the index."""
@@ -76,4 +79,15 @@ def trust_project(tmp_path_factory) -> Path:
                        encoding="utf-8")
     result = CliRunner().invoke(app, cli_args(root, "batch", str(runfile), "--jobs", "2"))
     assert result.exit_code == 0, result.output
+    # The validation report pages: each good district's, and one of a district whose cases have errors.
+    shutil.copytree(root / "data" / TRUST_DISTRICTS[0], root / "data" / BROKEN_DISTRICT)
+    cases = sorted((root / "data" / BROKEN_DISTRICT / "cases").iterdir())[-1]
+    lines = read_raw(cases).head(3)
+    lines.loc[0, "受理时间"] = "2024年13月45日"
+    lines.loc[1, "事项编码"] = "<script>window.__pwned=1</script>"
+    lines.to_csv(cases, index=False, encoding="utf-8")
+    for district in (*TRUST_DISTRICTS, BROKEN_DISTRICT):
+        args = ["validate", "--district", district, "--data-dir", str(root / "data"), "--out-dir", str(root / "outputs")]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == (1 if district == BROKEN_DISTRICT else 0), result.output
     return root

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from browser import chromium, load_offline, pages_of
-from conftest import TRUST_DISTRICTS, TRUST_PERIODS
+from conftest import BROKEN_DISTRICT, TRUST_DISTRICTS, TRUST_PERIODS
 
 HAN = range(0x4E00, 0xA000)
 
@@ -22,8 +22,9 @@ def loads(trust_project: Path) -> dict[str, object]:
 
 
 def test_every_page_is_checked(loads: dict):
-    """Each kind's page of each district and the index are among the pages loaded."""
+    """Each kind's page of each district, the index and the validation reports are among the pages loaded."""
     expected = {f"{d}/{p}/{k}.html" for d in TRUST_DISTRICTS for k, p in TRUST_PERIODS.items()} | {"index.html"}
+    expected |= {f"{d}/validation.html" for d in (*TRUST_DISTRICTS, BROKEN_DISTRICT)}
     assert expected <= set(loads)
 
 
@@ -47,7 +48,7 @@ def test_charts_decode_with_size(loads: dict):
         assert all(img["src"].startswith("data:image/png;base64,") for img in load.images), name
         if name.endswith("half_year.html"):
             assert len(load.images) >= 4, name
-        elif name != "index.html":
+        elif name != "index.html" and not name.endswith("validation.html"):
             assert load.images, name
 
 
@@ -88,3 +89,10 @@ def test_missing_browser_fails_under_ci(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="未安装 chromium"):
         browser.require_chromium()
+
+
+def test_validation_report_shows_bad_values_as_text(loads: dict):
+    """A validation page lists the bad cells' values as literal text; a value that is markup does not run."""
+    load = loads[f"{BROKEN_DISTRICT}/validation.html"]
+    assert "<script>window.__pwned=1</script>" in load.text and "2024年13月45日" in load.text
+    assert load.pwned is None and load.scripts == 0 and not load.handlers

@@ -155,7 +155,7 @@ def render_job(job: Job, settings: Settings) -> Outcome:
         if settings.timeout:
             kernels = live_kernels()
 
-            def expire(kernels=kernels) -> None:
+            def expire(kernels=kernels, expired=expired) -> None:
                 expired.set()
                 kill_kernels(kernels)
 

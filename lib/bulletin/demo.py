@@ -465,7 +465,7 @@ def _remove_stale(folder: Path) -> None:
 
 def _write_district(rng, profile: Profile, folder: Path, months: list[str], scale: float, workdays, month_of_day,
                     first: date, last: date) -> None:
-    style, enc = profile.style, profile.encoding
+    style = profile.style
     departments = _departments(rng)
     stationed = departments.loc[departments["stationed"], "department"].tolist()
     _write_table(pd.DataFrame({"单位名称": departments["department"], "是否进驻": _yes_no(departments["stationed"]),
