@@ -91,3 +91,35 @@ def trust_project(tmp_path_factory) -> Path:
         result = CliRunner().invoke(app, args)
         assert result.exit_code == (1 if district == BROKEN_DISTRICT else 0), result.output
     return root
+
+
+def fill_disk_on_write(monkeypatch, nth: int) -> None:
+    """Simulate a full disk: the nth file bulletin.outputs opens for writing fails with ENOSPC on write."""
+    import errno
+    import os
+
+    from bulletin import outputs
+
+    real_fdopen = os.fdopen
+    calls = {"n": 0}
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+            return False
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(fd, *args, **kwargs):
+        calls["n"] += 1
+        handle = real_fdopen(fd, *args, **kwargs)
+        return FullDisk(handle) if calls["n"] == nth else handle
+
+    monkeypatch.setattr(outputs.os, "fdopen", fdopen)

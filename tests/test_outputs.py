@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from bulletin import outputs
 from bulletin.errors import OutputError
 from bulletin.outputs import bulletin_dir, publish, write_atomic
+from conftest import fill_disk_on_write
 
 OLD = {"monthly.html": b"<p>old</p>", "monthly.json": b"{}", "monthly.xlsx": b"PK-old", "monthly.ipynb": b"{\"old\": 1}"}
 NEW = {name: data + b"-new" for name, data in OLD.items()}
@@ -37,29 +37,7 @@ def test_publish_writes_every_file(folder: Path):
 
 def test_disk_full_while_staging_keeps_previous_files(folder: Path, monkeypatch):
     """Disk full on the third file: the previous bulletin stays byte-identical and no .tmp file is left."""
-    real_fdopen = os.fdopen
-    calls = {"n": 0}
-
-    class FullDisk:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-            return False
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    def fdopen(fd, *args, **kwargs):
-        calls["n"] += 1
-        handle = real_fdopen(fd, *args, **kwargs)
-        return FullDisk(handle) if calls["n"] == 3 else handle
-
-    monkeypatch.setattr(outputs.os, "fdopen", fdopen)
+    fill_disk_on_write(monkeypatch, 3)
     with pytest.raises(OutputError, match="磁盘空间不足"):
         publish(folder, NEW)
     assert _snapshot(folder) == dict(sorted(OLD.items()))

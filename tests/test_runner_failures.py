@@ -3,8 +3,6 @@ bulletin byte-identical, no temp file in outputs/, and a Chinese message without
 
 from __future__ import annotations
 
-import errno
-import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from typer.testing import CliRunner
 
 from bulletin import outputs
 from bulletin.cli import app
-from conftest import ROOT, TRUST_PERIODS
+from conftest import ROOT, TRUST_PERIODS, fill_disk_on_write
 
 DISTRICT = "tongshan"
 PERIOD = TRUST_PERIODS["monthly"]
@@ -80,29 +78,7 @@ def test_kernel_killed(project: Path, tmp_path: Path):
 
 def test_disk_full_while_publishing(project: Path, monkeypatch):
     """Disk full while the files are written: the message says so in Chinese; the old bulletin stays."""
-    real_fdopen = os.fdopen
-    calls = {"n": 0}
-
-    class Full:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-            return False
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    def fdopen(fd, *args, **kwargs):
-        calls["n"] += 1
-        handle = real_fdopen(fd, *args, **kwargs)
-        return Full(handle) if calls["n"] == 3 else handle
-
-    monkeypatch.setattr(outputs.os, "fdopen", fdopen)
+    fill_disk_on_write(monkeypatch, 3)
     before = _snapshot(project)
     output = _run(project, ROOT / "notebooks")
     assert "磁盘空间不足" in output
