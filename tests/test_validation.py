@@ -234,3 +234,15 @@ def test_completed_before_received_stays_an_error(district: Path):
     _write(district / "cases" / "2024-07.csv", CASES_HEADER + "c8,公安局,A1,,窗口,2024-07-02 10:00,2024-07-01 09:00\n")
     _, report = validate_district(district.parent, "d1")
     assert [(p.level, p.row, p.column) for p in report.problems if "早于" in p.rule] == [("error", 2, "办结时间")]
+
+
+def test_a_warning_repeated_in_many_files_is_summarized(district: Path):
+    """A 合计 row in each of eight monthly files: five files are listed, the other three counted in one line."""
+    for month in range(1, 9):
+        _write(district / "cases" / f"2023-{month:02d}.csv",
+               CASES_HEADER + f"x{month},公安局,A1,,窗口,2023-{month:02d}-03 09:00:00,2023-{month:02d}-03 10:00:00\n合计,1,,,,,\n")
+    _, report = validate_district(district.parent, district.name)
+    text = report.to_text()
+    assert report.ok and len(report.warnings) == 8
+    assert sum("2023-0" in line and "另见" not in line for line in text.splitlines()) == 5
+    assert "……同一问题另见3个文件共3处(2023-06.csv、2023-07.csv、2023-08.csv)" in text

@@ -115,15 +115,23 @@ class Report:
                 if not found:
                     continue
                 lines.append(f"【{TABLE_LABELS[table]}({table})】{label}{len(found)}处")
-                groups: dict[tuple, list[Problem]] = defaultdict(list)
+                # Grouped by column and rule, then file: a rule broken in every monthly file of a province
+                # (a 合计 row in each) lists a few files and counts the rest instead of a line per file.
+                groups: dict[tuple, dict[str, list[Problem]]] = defaultdict(lambda: defaultdict(list))
                 for p in found:
-                    groups[(p.file, p.column, p.rule)].append(p)
-                for group in groups.values():
-                    lines.extend(f"  {p.text()}" for p in group[:_SHOWN_PER_GROUP])
-                    rest = group[_SHOWN_PER_GROUP:]
-                    if rest:
-                        rows = "、".join(str(p.row) for p in rest[:20]) + ("等" if len(rest) > 20 else "")
-                        lines.append(f"  ……同一问题另有{len(rest)}行(第{rows}行)")
+                    groups[(p.column, p.rule)][p.file].append(p)
+                for by_file in groups.values():
+                    for group in list(by_file.values())[:_SHOWN_PER_GROUP]:
+                        lines.extend(f"  {p.text()}" for p in group[:_SHOWN_PER_GROUP])
+                        rest = group[_SHOWN_PER_GROUP:]
+                        if rest:
+                            rows = "、".join(str(p.row) for p in rest[:20]) + ("等" if len(rest) > 20 else "")
+                            lines.append(f"  ……同一问题另有{len(rest)}行(第{rows}行)")
+                    more = list(by_file)[_SHOWN_PER_GROUP:]
+                    if more:
+                        count = sum(len(by_file[f]) for f in more)
+                        names = "、".join(Path(f).name for f in more[:10]) + ("等" if len(more) > 10 else "")
+                        lines.append(f"  ……同一问题另见{len(more)}个文件共{count}处({names})")
         return "\n".join(lines)
 
 
