@@ -250,3 +250,24 @@ def test_bad_data_fails_its_district_only(project: Path, tmp_path: Path):
 def test_job_keys_name_the_bulletin():
     """The manifest key of a job is district/period/kind."""
     assert Job("yunhe", "2024-06", "monthly").key == "yunhe/2024-06/monthly"
+
+
+def test_batch_command_reports_failures_and_profile(project: Path):
+    """`bulletin batch` exits 1 when a bulletin failed, names it and its cell in the summary, and --profile
+    prints the seconds per stage; the index still lists the bulletin that rendered."""
+    from typer.testing import CliRunner
+
+    from bulletin.cli import app
+
+    notebooks = _notebooks(project, "nb-cli", quarterly="raise RuntimeError('坏单元')")
+    runfile = project / "cli-run.yaml"
+    runfile.write_text(f"districts: [{DISTRICT}]\nperiods: [2024-Q2, 2024-06]\n", encoding="utf-8")
+    out = project / "cli-out"
+    result = CliRunner().invoke(app, ["batch", str(runfile), "--jobs", "2", "--profile", "--timeout", "120",
+                                      "--data-dir", str(project / "data"), "--params-dir", str(project / "params"),
+                                      "--out-dir", str(out), "--notebooks-dir", str(notebooks)])
+    assert result.exit_code == 1, result.output
+    assert "新渲染1份,未变跳过0份,失败1份" in result.output
+    assert f"失败 {DISTRICT} 2024-Q2 quarterly" in result.output and "raise RuntimeError('坏单元')" in result.output
+    assert "各环节耗时(新渲染1份,秒)" in result.output and "载入数据" in result.output
+    assert "2024-06/monthly.html" in (out / "index.html").read_text(encoding="utf-8")
