@@ -90,6 +90,8 @@ def trust_project(tmp_path_factory) -> Path:
         args = ["validate", "--district", district, "--data-dir", str(root / "data"), "--out-dir", str(root / "outputs")]
         result = CliRunner().invoke(app, args)
         assert result.exit_code == (1 if district == BROKEN_DISTRICT else 0), result.output
+    result = CliRunner().invoke(app, ["index", "--out-dir", str(root / "outputs")])  # now with the reports
+    assert result.exit_code == 0, result.output
     return root
 
 

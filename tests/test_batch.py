@@ -119,6 +119,27 @@ def test_killed_kernel_is_retried_then_reported(polluted_batch):
     assert not (out / DISTRICT / "2024-01..2024-06" / "annual.html").exists()
 
 
+def test_index_marks_failed_bulletins_until_they_render_again(project: Path, polluted_batch):
+    """After the batch, the index says which bulletins failed (keeping the earlier good one where there is one);
+    once `bulletin run` renders one again, its failure mark goes."""
+    from typer.testing import CliRunner
+
+    from bulletin.cli import app
+    from bulletin.index import render_index
+
+    out, _ = polluted_batch
+    rows = {row.split("</td>")[2]: row for row in render_index(out).split("<tr>")[2:]}
+    assert "最近一次更新失败,仍为上次的版本" in rows["<td>半年运行分析"] and "单元格故障" in rows["<td>半年运行分析"]
+    assert "生成失败" in rows["<td>年度工作总结"] and "2024年1-6月" in rows["<td>年度工作总结"]
+    assert "已生成" in rows["<td>月通报"]
+    result = CliRunner().invoke(app, ["run", "--district", DISTRICT, "--period", "2024-H1", "--kind", "half_year",
+                                      "--data-dir", str(project / "data"), "--params-dir", str(project / "params"),
+                                      "--out-dir", str(out), "--notebooks-dir", str(project / "notebooks")])
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "单元格故障" not in index and "生成失败" in index
+
+
 def test_timeout_stops_only_the_slow_bulletin(project: Path):
     """A bulletin over its time limit is killed and reported; the other bulletin of the batch renders."""
     notebooks = _notebooks(project, "nb-slow", quarterly="import time\ntime.sleep(120)")

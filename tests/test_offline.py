@@ -96,3 +96,10 @@ def test_validation_report_shows_bad_values_as_text(loads: dict):
     load = loads[f"{BROKEN_DISTRICT}/validation.html"]
     assert "<script>window.__pwned=1</script>" in load.text and "2024年13月45日" in load.text
     assert load.pwned is None and load.scripts == 0 and not load.handlers
+
+
+def test_index_links_each_validation_report(loads: dict):
+    """The index links every district's validation report page."""
+    links = loads["index.html"].links
+    for district in (*TRUST_DISTRICTS, BROKEN_DISTRICT):
+        assert any(link.endswith(f"{district}/validation.html") for link in links), links

@@ -350,11 +350,13 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
 
     def finish(outcome: Outcome) -> None:
         outcomes.append(outcome)
+        job = outcome.job
         if outcome.status == "ok":
-            job = outcome.job
             manifest.record(job.key, todo[job], bulletin_dir(settings.out_dir, job.district, job.period),
                             outcome.outputs, outcome.seconds)
-            manifest.save()
+        else:
+            manifest.record_failure(job.key, outcome.message)
+        manifest.save()
         counts["成功" if outcome.ok else "失败"] += 1
         bar.set_postfix(counts, refresh=False)
         bar.update(1)

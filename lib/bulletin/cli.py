@@ -88,7 +88,18 @@ def run(
                               notebooks_dir=notebooks_dir)
         for path in result.files:
             typer.echo(f"已生成:{path}")
+        _forget_failure(out_dir, f"{result.district}/{result.period}/{result.kind}")
     write_index(out_dir)
+
+
+def _forget_failure(out_dir: Path, key: str) -> None:
+    """A batch that failed this bulletin marked it in the manifest; it rendered now, so the index must not say so."""
+    from .manifest import MANIFEST_NAME, Manifest
+
+    if (Path(out_dir) / MANIFEST_NAME).exists():
+        manifest = Manifest.load(out_dir)
+        manifest.clear_failure(key)
+        manifest.save()
 
 
 @app.command()

@@ -115,3 +115,14 @@ class Manifest:
             self.file_hashes[str(path.resolve())] = [stat.st_size, stat.st_mtime_ns, digest]
         self.bulletins[key] = {"inputs": inputs, "outputs": dict(sorted(outputs.items())),
                                "seconds": {k: round(v, 3) for k, v in sorted(seconds.items())}}
+
+    def clear_failure(self, key: str) -> None:
+        """Forget a failed render once the bulletin rendered again outside a batch (`bulletin run`)."""
+        entry = self.bulletins.get(key)
+        if entry and entry.pop("failed", None) is not None and not entry:
+            del self.bulletins[key]
+
+    def record_failure(self, key: str, message: str) -> None:
+        """Remember that the latest render of a bulletin failed (its earlier good files, if any, stay recorded)."""
+        entry = self.bulletins.setdefault(key, {})
+        entry["failed"] = message
