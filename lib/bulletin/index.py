@@ -115,12 +115,13 @@ def render_index(out_dir: Path) -> str:
         f = e["figures"]
         link = e["html"].relative_to(out_dir).as_posix() if e["html"] else None
         label = f.get("period_label") or _label(e["period"])
-        title = f"{f.get('district_name', e['district'])}政务服务工作{KIND_LABELS[e['kind']]}({label})"
+        name = names.get(e["district"], e["district"])
+        title = f"{name}政务服务工作{KIND_LABELS[e['kind']]}({label})"
         cell = f'<a href="{esc(link)}">{esc(title)}</a>' if link else esc(title)
         status = _status(e, link)
         demo = "(示例数据)" if f.get("demo") else ""
         rows.append(
-            f"<tr><td>{esc(f.get('district_name', e['district']))}{demo}</td><td>{esc(label)}</td>"
+            f"<tr><td>{esc(name)}{demo}</td><td>{esc(label)}</td>"
             f"<td>{esc(KIND_LABELS[e['kind']])}</td><td>{cell}</td><td>{status}</td><td>{esc(_key_figures(f))}</td></tr>"
         )
     body = "".join(rows) or '<tr><td colspan="6">尚未生成任何通报。</td></tr>'
@@ -128,7 +129,7 @@ def render_index(out_dir: Path) -> str:
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务服务通报索引</title><style>'
         "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1100px;color:#222}"
         "table{border-collapse:collapse;width:100%;font-size:14px}th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}"
-        "th{background:#f0f0f0}h1{font-size:22px}.failed{color:#c00000}</style></head><body><h1>政务服务通报索引</h1>"
+        "th{background:#f0f0f0}h1{font-size:22px}.failed{color:#c00000}td:nth-child(5){white-space:nowrap}</style></head><body><h1>政务服务通报索引</h1>"
         f"{_validation_links(out_dir, names)}"
         "<table><thead><tr><th>区县</th><th>统计期</th><th>类型</th><th>通报</th><th>状态</th><th>主要数据</th></tr></thead>"
         f"<tbody>{body}</tbody></table></body></html>\n"
