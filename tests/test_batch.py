@@ -229,6 +229,7 @@ def test_killed_batch_resumes_where_it_stopped(project: Path):
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    assert _zygotes_and_kernels_gone()
     done = set(Manifest.load(out).bulletins)
     assert 2 <= len(done) < 6
     assert not [p for p in out.rglob("*") if ".tmp" in p.name]
@@ -240,6 +241,49 @@ def test_killed_batch_resumes_where_it_stopped(project: Path):
     assert skipped >= len(done)
     assert "失败0份" in result.stdout
     assert len(Manifest.load(out).bulletins) == 6
+
+
+def _zygotes_and_kernels_gone(within: float = 10.0) -> bool:
+    """True once no zygote or kernel forked from one (same command line) is left running."""
+    import psutil
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        left = []
+        for proc in psutil.process_iter(["cmdline", "status"]):
+            try:
+                if "bulletin.zygote" in " ".join(proc.info["cmdline"] or []) and proc.info["status"] != "zombie":
+                    left.append(proc.pid)
+            except psutil.Error:
+                continue
+        if not left:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_ctrl_c_stops_the_batch_cleanly(project: Path):
+    """Ctrl-C (SIGINT to the whole process group): exit 130 with a Chinese message, no traceback, no temp file,
+    no zygote or kernel left behind; what was done stays done."""
+    out = project / "interrupted"
+    runfile = project / "interrupt.yaml"
+    runfile.write_text(f"districts: [{DISTRICT}]\nperiods: [2024-01, 2024-02, 2024-03, 2024-04, 2024-05, 2024-06]\n"
+                       "kinds: [monthly]\n", encoding="utf-8")
+    args = [sys.executable, "-m", "bulletin.cli", "batch", str(runfile), "--jobs", "2",
+            "--data-dir", str(project / "data"), "--params-dir", str(project / "params"), "--out-dir", str(out),
+            "--notebooks-dir", str(project / "notebooks")]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(Manifest.load(out).bulletins) < 1:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stdout + stderr
+    assert "已中断" in stderr and "Traceback" not in stderr
+    assert _zygotes_and_kernels_gone()
+    assert not [p for p in out.rglob("*") if ".tmp" in p.name]
+    assert len(Manifest.load(out).bulletins) >= 1
 
 
 def test_dask_cluster_renders_the_same_bytes(project: Path, alone: Path):
