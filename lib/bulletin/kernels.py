@@ -6,8 +6,9 @@ kernel is a fork of it, so kernels start in a fraction of a second and still sha
 notebook's globals, rcParams and monkey-patches die with its kernel.
 
 `ForkKernelManager` is a jupyter_client kernel manager (papermill takes it as `kernel_manager_class`)
-whose provisioner asks the zygote for the process instead of spawning one. Kernels talk over IPC
-sockets in a private folder, not TCP ports, so parallel workers cannot race for the same port.
+whose provisioner asks the zygote for the process instead of spawning one. Every kernel of ours, forked
+or fresh (`IpcKernelManager`), talks over IPC sockets in a private folder, not TCP ports, so parallel
+processes cannot race for the same port.
 """
 
 from __future__ import annotations
@@ -246,15 +247,23 @@ class ForkKernelClient(AsyncKernelClient):
     wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the base class's function under this name
 
 
-class ForkKernelManager(AsyncKernelManager):
-    """Kernel manager for papermill (`kernel_manager_class=`): forked kernels on private IPC sockets."""
+class IpcKernelManager(AsyncKernelManager):
+    """Kernel manager whose kernel talks over IPC sockets in a private folder: unlike TCP ports picked by each
+    process on its own, two kernels started at once by different processes can never collide."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self.ip = str(_ipc_dir() / uuid.uuid4().hex[:12])
+        self.cache_ports = False
+
+
+class ForkKernelManager(IpcKernelManager):
+    """Kernel manager for papermill (`kernel_manager_class=`): kernels forked from the zygote, on IPC sockets."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.client_factory = ForkKernelClient
-        self.transport = "ipc"
-        self.ip = str(_ipc_dir() / uuid.uuid4().hex[:12])
-        self.cache_ports = False
 
     async def _async_wait(self, pollinterval: float = 0.005) -> None:
         """Wait for the kernel to end, polling every 5 ms instead of 100 ms (a killed fork ends at once)."""

@@ -181,11 +181,9 @@ def _take_timings(executed: nbformat.NotebookNode) -> dict[str, float]:
 
 def _execute(notebook: Path, parameters: dict, warm: bool = False) -> nbformat.NotebookNode:
     # The kernel is killed as soon as the last cell ran: its graceful shutdown costs ~0.6 s and buys nothing.
-    engine: dict = {"shutdown_kernel": "immediate"}
-    if warm:
-        from .kernels import ForkKernelManager
+    from .kernels import ForkKernelManager, IpcKernelManager
 
-        engine["kernel_manager_class"] = ForkKernelManager
+    engine = {"shutdown_kernel": "immediate", "kernel_manager_class": ForkKernelManager if warm else IpcKernelManager}
     with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
         try:
             return papermill.execute_notebook(

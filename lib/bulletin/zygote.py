@@ -16,6 +16,7 @@ import ctypes
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
@@ -120,6 +121,7 @@ def serve(path: str) -> None:
         for pid in list(children):
             _kill(pid)
         listener.close()
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)  # its folder, also when the worker was killed
 
 
 def _kill(pid: int) -> None:
