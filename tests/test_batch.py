@@ -312,6 +312,14 @@ def test_bad_data_fails_its_district_only(project: Path, tmp_path: Path):
     assert not (project / "broken" / DISTRICT).exists()
 
 
+def test_district_without_params_fails_alone(project: Path):
+    """A run file naming a district with no params file: its bulletins fail saying so; the others render."""
+    spec = RunSpec((DISTRICT, "nosuch"), ("2024-06",), ("monthly",))
+    outcomes = {o.job.district: o for o in render_many(spec, **_dirs(project, "partial"), jobs=1)}
+    assert outcomes[DISTRICT].status == "ok"
+    assert outcomes["nosuch"].status == "failed" and "nosuch" in outcomes["nosuch"].message
+
+
 def test_job_keys_name_the_bulletin():
     """The manifest key of a job is district/period/kind."""
     assert Job("yunhe", "2024-06", "monthly").key == "yunhe/2024-06/monthly"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .config import RunSpec, kind_fits, load_district
+from .config import KIND_LABELS, RunSpec, kind_fits, load_district
 from .errors import BulletinError, DataError, RenderError
 from .manifest import Manifest
 from .outputs import bulletin_dir
@@ -82,16 +82,29 @@ class Settings:
     inflight: Path | None = None  # local pools: where workers mark what they are doing (see LocalPool)
 
 
-def expand(spec: RunSpec, params_dir: Path) -> list[Job]:
-    """The run file's jobs: each kind (listed, or else enabled for the district) for the periods it fits."""
-    jobs = []
+def expand(spec: RunSpec, params_dir: Path) -> tuple[list[Job], list[Outcome]]:
+    """The run file's jobs: each kind (listed, or else enabled for the district) for the periods it fits; and a
+    failed outcome for each bulletin of a district whose params file cannot be read or that does not enable the
+    kind (the other districts still render)."""
+    jobs, failed = [], []
     for district in spec.districts:
-        kinds = spec.kinds or load_district(params_dir, district).kinds
+        try:
+            enabled, problem = load_district(params_dir, district).kinds, ""
+        except BulletinError as exc:
+            enabled, problem = (), str(exc)
         for period in spec.periods:
-            for kind in kinds:
-                if kind_fits(kind, period):
-                    jobs.append(Job(district, period, kind))
-    return jobs
+            for kind in spec.kinds or enabled or tuple(KIND_LABELS):
+                if not kind_fits(kind, period):
+                    continue
+                job = Job(district, period, kind)
+                if problem:
+                    failed.append(Outcome(job, "failed", problem))
+                elif kind not in enabled:
+                    failed.append(Outcome(job, "failed", f"区县“{district}”未启用通报类型“{kind}”"
+                                                         f"(见 params/districts/{district}.yaml 的 kinds)。"))
+                else:
+                    jobs.append(job)
+    return jobs, failed
 
 
 # --- what runs in a worker (a local process or a Dask worker) ---
@@ -315,18 +328,20 @@ def render_many(
     """Render every job of the run spec not already current, with a progress bar and a summary; every outcome."""
     settings = Settings(Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve(),
                         Path(notebooks_dir or "notebooks").resolve(), timeout, retries)
-    all_jobs = expand(spec, settings.params_dir)
+    all_jobs, refused = expand(spec, settings.params_dir)
     manifest = Manifest.load(settings.out_dir)
     todo, outcomes = plan(all_jobs, settings, manifest, force)
+    outcomes += refused
     manifest.save()  # keeps the file hashes just read, even if the batch is interrupted
     if todo:
-        outcomes += _run(todo, settings, manifest, jobs, scheduler, len(all_jobs), len(outcomes))
+        outcomes += _run(todo, settings, manifest, jobs, scheduler, len(all_jobs) + len(refused),
+                         len(outcomes) - len(refused), len(refused))
     _summary(outcomes, profile)
     return outcomes
 
 
 def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int, scheduler: str | None,
-         total: int, skipped: int) -> list[Outcome]:
+         total: int, skipped: int, refused: int) -> list[Outcome]:
     by_district: dict[str, list[Job]] = defaultdict(list)
     for job in todo:
         by_district[job.district].append(job)
@@ -337,8 +352,8 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
         settings = replace(settings, inflight=pool.inflight)
     pending: dict = {}  # future -> ("check", district) or ("render", job)
     outcomes: list[Outcome] = []
-    bar = tqdm(total=total, initial=skipped, desc="渲染通报", unit="份", dynamic_ncols=True, file=sys.stderr)
-    counts = {"成功": 0, "失败": 0, "跳过": skipped}
+    bar = tqdm(total=total, initial=skipped + refused, desc="渲染通报", unit="份", dynamic_ncols=True, file=sys.stderr)
+    counts = {"成功": 0, "失败": refused, "跳过": skipped}
 
     crashes: dict = defaultdict(int)  # job or district -> worker deaths while it was in flight
 
@@ -387,6 +402,11 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
                             for job in by_district[item]:
                                 finish(Outcome(job, "failed", "校验进程意外退出(内存不足或被终止)。"))
                     break
+                except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost: this job fails, the others go on
+                    reason = f"{type(exc).__name__}: {exc}"
+                    for job in ([subject] if what == "render" else by_district[subject]):
+                        finish(Outcome(job, "failed", f"任务在集群上未完成:{reason}"))
+                    continue
                 if what == "check":
                     if result:
                         for job in by_district[subject]:
