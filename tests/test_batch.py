@@ -211,15 +211,20 @@ def test_manifest_tracks_content_not_timestamps(tmp_path: Path):
         [("cases", data)], {"period": "2024-06"})
 
 
+def _six_months_cli(project: Path, out: Path, jobs: int) -> list[str]:
+    """The command line of a `bulletin batch` over six monthly bulletins into out, as a separate process."""
+    runfile = project / "six-months.yaml"
+    runfile.write_text(f"districts: [{DISTRICT}]\nperiods: [2024-01, 2024-02, 2024-03, 2024-04, 2024-05, 2024-06]\n"
+                       "kinds: [monthly]\n", encoding="utf-8")
+    return [sys.executable, "-m", "bulletin.cli", "batch", str(runfile), "--jobs", str(jobs),
+            "--data-dir", str(project / "data"), "--params-dir", str(project / "params"), "--out-dir", str(out),
+            "--notebooks-dir", str(project / "notebooks")]
+
+
 def test_killed_batch_resumes_where_it_stopped(project: Path):
     """SIGKILL in the middle of a batch: no half-written file; the next run renders only what is missing."""
     out = project / "resumed"
-    runfile = project / "resume.yaml"
-    runfile.write_text(f"districts: [{DISTRICT}]\nperiods: [2024-01, 2024-02, 2024-03, 2024-04, 2024-05, 2024-06]\n"
-                       "kinds: [monthly]\n", encoding="utf-8")
-    args = [sys.executable, "-m", "bulletin.cli", "batch", str(runfile), "--jobs", "1",
-            "--data-dir", str(project / "data"), "--params-dir", str(project / "params"), "--out-dir", str(out),
-            "--notebooks-dir", str(project / "notebooks")]
+    args = _six_months_cli(project, out, jobs=1)
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
@@ -266,12 +271,7 @@ def test_ctrl_c_stops_the_batch_cleanly(project: Path):
     """Ctrl-C (SIGINT to the whole process group): exit 130 with a Chinese message, no traceback, no temp file,
     no zygote or kernel left behind; what was done stays done."""
     out = project / "interrupted"
-    runfile = project / "interrupt.yaml"
-    runfile.write_text(f"districts: [{DISTRICT}]\nperiods: [2024-01, 2024-02, 2024-03, 2024-04, 2024-05, 2024-06]\n"
-                       "kinds: [monthly]\n", encoding="utf-8")
-    args = [sys.executable, "-m", "bulletin.cli", "batch", str(runfile), "--jobs", "2",
-            "--data-dir", str(project / "data"), "--params-dir", str(project / "params"), "--out-dir", str(out),
-            "--notebooks-dir", str(project / "notebooks")]
+    args = _six_months_cli(project, out, jobs=2)
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     deadline = time.monotonic() + 240
