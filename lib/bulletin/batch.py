@@ -122,7 +122,7 @@ def warm_up(inflight: Path | None = None) -> None:
 
         signal.signal(signal.SIGTERM, on_terminate)
     _exporter()
-    ZYGOTE.socket_path  # noqa: B018 - starts the zygote
+    ZYGOTE.start()
 
 
 @contextmanager
@@ -280,30 +280,31 @@ class DaskPool:
 # --- the batch ---
 
 
-def _inputs_of(job: Job, settings: Settings, manifest: Manifest, data_files: dict[str, list[Path]]) -> str:
-    """Hash of everything the job's render reads."""
+def _district_inputs(district: str, settings: Settings, manifest: Manifest) -> str:
+    """Hash of what every bulletin of a district reads: its exports, its params, the scheme and the calendar."""
     params = settings.params_dir
-    district = load_district(params, job.district)
     files: list[tuple[str, Path | None]] = [
-        (f"data/{p.relative_to(settings.data_dir / job.district).as_posix()}", p) for p in data_files[job.district]
+        (f"data/{p.relative_to(settings.data_dir / district).as_posix()}", p) for p in sources(settings.data_dir, district)
     ]
+    scoring = load_district(params, district).scoring
     named = {
-        "district": params / "districts" / f"{job.district}.yaml",
-        "scoring": params / "scoring" / f"{district.scoring}.yaml" if district.scoring else None,
+        "district": params / "districts" / f"{district}.yaml",
+        "scoring": params / "scoring" / f"{scoring}.yaml" if scoring else None,
         "calendar": params / "calendar.yaml",
-        "notebook": settings.notebooks_dir / f"{job.kind}.ipynb",
     }
     files += [(name, p if p is not None and p.is_file() else None) for name, p in named.items()]
-    return manifest.inputs_hash(files, {"district": job.district, "period": job.period, "kind": job.kind})
+    return manifest.inputs_hash(files, {"district": district})
 
 
 def plan(jobs: list[Job], settings: Settings, manifest: Manifest, force: bool) -> tuple[dict[Job, str], list[Outcome]]:
-    """Jobs to render (with their inputs hash) and the ones skipped because their outputs are current."""
-    data_files = {d: sources(settings.data_dir, d) for d in sorted({j.district for j in jobs})}
+    """Jobs to render (with the hash of their inputs) and the ones skipped because their outputs are current."""
+    districts = {d: _district_inputs(d, settings, manifest) for d in sorted({j.district for j in jobs})}
     todo: dict[Job, str] = {}
     skipped: list[Outcome] = []
     for job in jobs:
-        inputs = _inputs_of(job, settings, manifest, data_files)
+        notebook = settings.notebooks_dir / f"{job.kind}.ipynb"
+        inputs = manifest.inputs_hash([("notebook", notebook if notebook.is_file() else None)],
+                                      {"district": districts[job.district], "period": job.period, "kind": job.kind})
         if not force and manifest.is_current(job.key, inputs, bulletin_dir(settings.out_dir, job.district, job.period)):
             skipped.append(Outcome(job, "skipped"))
         else:

@@ -50,8 +50,7 @@ class Zygote:
         self.folder: Path | None = None
         self.lock = threading.Lock()
 
-    @property
-    def socket_path(self) -> str:
+    def start(self) -> str:
         """The zygote's socket, starting (or restarting) the zygote when it is not running."""
         with self.lock:
             if self.process is None or self.process.poll() is not None:
@@ -104,7 +103,7 @@ class ForkedProcess:
 
     def __init__(self, argv: list[str], cwd: str | None, env: dict[str, str]):
         self.conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.conn.connect(ZYGOTE.socket_path)
+        self.conn.connect(ZYGOTE.start())
         self.conn.sendall((json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n").encode())
         self.buffer = b""
         line = self._line(timeout=ZYGOTE_START_TIMEOUT)

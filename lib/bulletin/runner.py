@@ -82,7 +82,8 @@ def run_bulletin(
     warm: fork the kernel from this process's pre-imported zygote (batch workers) instead of starting
     a fresh interpreter; the bulletin is the same byte for byte. checked: the caller has already
     validated the params and data (a batch does it once per district). timings, if given, receives
-    the seconds spent per stage (check, execute, export, write)."""
+    the seconds spent per stage (see batch.STAGE_LABELS: check, kernel, setup, load, compute, cells,
+    export, write)."""
     clock = _Stopwatch(timings)
     data_dir, params_dir, out_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve()
     district, period, kind = check_parameters(district, period, kind, params_dir)
@@ -102,7 +103,8 @@ def run_bulletin(
     clock.lap("check")
     executed = _execute(notebook, parameters, warm)
     clock.lap("execute")
-    clock.split("execute", _cell_seconds(executed, _take_timings(executed)))
+    # What papermill did not spend inside a cell is kernel start-up and messaging.
+    clock.split("execute", _cell_seconds(executed, _take_timings(executed)), rest="kernel")
     figures = _figures_of(executed)
     title = f"{settings.name}{parse_period(period).label}政务服务工作{KIND_LABELS[kind]}"
     html = export_html(executed, title)
@@ -141,14 +143,14 @@ class _Stopwatch:
             self.into[stage] = self.into.get(stage, 0.0) + now - self.last
         self.last = now
 
-    def split(self, stage: str, parts: dict[str, float]) -> None:
-        """Attribute parts of a stage's time to finer stages; the rest stays (renamed kernel: start-up, messages)."""
+    def split(self, stage: str, parts: dict[str, float], rest: str) -> None:
+        """Replace a stage by finer ones: the parts measured inside it, and what is left under the name rest."""
         if self.into is not None and stage in self.into:
-            rest = self.into.pop(stage)
-            for name, seconds in parts.items():
+            left = self.into.pop(stage)
+            for name, seconds in {**parts, rest: 0.0}.items():
                 self.into[name] = self.into.get(name, 0.0) + seconds
-                rest -= seconds
-            self.into["kernel"] = self.into.get("kernel", 0.0) + max(rest, 0.0)
+                left -= seconds
+            self.into[rest] += max(left, 0.0)
 
 
 def _cell_seconds(executed: nbformat.NotebookNode, inside: dict[str, float]) -> dict[str, float]:
