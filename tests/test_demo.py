@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from bulletin.config import load_district
 from bulletin.demo import DEMO_DISTRICTS, PROFILES, write_demo
@@ -68,6 +69,13 @@ def test_same_arguments_same_bytes(demo: Path, tmp_path: Path):
     # Re-running over the same folders is clean: a shorter range leaves no stale monthly files behind.
     write_demo(tmp_path / "data", tmp_path / "params", first_month="2024-06", last_month="2024-06", scale=0.02)
     assert sorted(p.name for p in (tmp_path / "data" / "yunhe" / "cases").iterdir()) == ["2024-06.csv"]
+
+
+def test_committed_district_files_are_what_the_demo_writes(demo: Path):
+    """make demo on a fresh clone rewrites params/districts/*.yaml; it must leave the committed files unchanged."""
+    for district in DEMO_DISTRICTS:
+        name = f"districts/{district}.yaml"
+        assert (demo / "params" / name).read_bytes() == (ROOT / "params" / name).read_bytes(), name
 
 
 def test_run_file_written_only_when_absent(tmp_path: Path):
