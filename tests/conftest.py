@@ -11,6 +11,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def repository_untouched():
+    """No test writes into the repository's own data/, params/ or outputs/ (tests work in temporary folders)."""
+
+    def snapshot() -> dict[str, int]:
+        folders = [ROOT / "outputs", ROOT / "params", ROOT / "data"]
+        return {str(p): p.stat().st_mtime_ns for folder in folders for p in folder.rglob("*")
+                if p.is_file() and ".store" not in p.parts}
+
+    before = snapshot()
+    yield
+    assert snapshot() == before, "a test wrote into the repository's own data/, params/ or outputs/"
+
+
 def make_project(root: Path, districts: list[str], first_month: str, last_month: str, scale: float) -> Path:
     """A project folder with the repo's scoring scheme and small demo districts."""
     from bulletin.demo import write_demo

@@ -89,7 +89,8 @@ def test_run_refuses_hostile_arguments(project: Path, args: list[str], message: 
 @pytest.mark.parametrize("district", ["../../etc", "/etc/passwd", ".."])
 def test_validate_refuses_hostile_district(project: Path, district: str):
     """`bulletin validate` refuses a district id that is a path."""
-    _refused(project, ["validate", "--district", district, "--data-dir", str(project / "data")], DISTRICT_MSG)
+    _refused(project, ["validate", "--district", district, "--data-dir", str(project / "data"),
+                        "--out-dir", str(project / "outputs")], DISTRICT_MSG)
 
 
 @pytest.mark.parametrize(("text", "message"), RUN_FILES, ids=[t.splitlines()[0][:40] for t, _ in RUN_FILES])
