@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bulletin.batch import Job, render_many
+from bulletin.batch import Job, Outcome, render_many, summary_text
 from bulletin.config import RunSpec
 from bulletin.manifest import MANIFEST_NAME, Manifest
 from bulletin.runner import run_bulletin
@@ -344,3 +344,21 @@ def test_batch_command_reports_failures_and_profile(project: Path):
     assert f"失败 {DISTRICT} 2024-Q2 quarterly" in result.output and "raise RuntimeError('坏单元')" in result.output
     assert "各环节耗时(新渲染1份,秒)" in result.output and "载入数据" in result.output
     assert "2024-06/monthly.html" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_summary_gives_each_failure_reason_once():
+    """A district with bad data fails all its bulletins with one message: the summary prints it once, with the
+    bulletins it stopped, and a table counts each district's outcomes."""
+
+    report = "数据校验未通过:b\n  cases.csv 第2行 列“受理单位”:值“甲”——不在单位名单中"
+    outcomes = [Outcome(Job("a", "2024-06", "monthly"), "ok"), Outcome(Job("a", "2024-05", "monthly"), "skipped"),
+                Outcome(Job("b", "2024-06", "monthly"), "failed", report),
+                Outcome(Job("b", "2024-Q2", "quarterly"), "failed", report),
+                Outcome(Job("a", "2024-Q2", "quarterly"), "failed", "单元格出错")]
+    text = summary_text(outcomes)
+    assert text.splitlines()[0] == "完成:共5份,新渲染1份,未变跳过1份,失败3份。"
+    assert text.count("不在单位名单中") == 1
+    assert "失败 b 2024-06 monthly、2024-Q2 quarterly(共2份):" in text
+    assert "失败 a 2024-Q2 quarterly:\n    单元格出错" in text
+    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[2:4]}
+    assert rows == {"a": ["1", "1", "1"], "b": ["0", "0", "2"]}
