@@ -354,7 +354,8 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
     pending: dict = {}  # future -> ("check", district) or ("render", job)
     outcomes: list[Outcome] = []
     bar = tqdm(total=total, initial=skipped + refused, desc="渲染通报", unit="份", dynamic_ncols=True, file=sys.stderr)
-    counts = {"成功": 0, "失败": refused, "跳过": skipped}
+    counts = {"成功": 0, "失败": refused, "跳过": skipped, "剩余": total - skipped - refused}
+    bar.set_postfix(counts, refresh=False)
 
     crashes: dict = defaultdict(int)  # job or district -> worker deaths while it was in flight
 
@@ -374,6 +375,7 @@ def _run(todo: dict[Job, str], settings: Settings, manifest: Manifest, jobs: int
             manifest.record_failure(job.key, outcome.message)
         manifest.save()
         counts["成功" if outcome.ok else "失败"] += 1
+        counts["剩余"] -= 1
         bar.set_postfix(counts, refresh=False)
         bar.update(1)
 
