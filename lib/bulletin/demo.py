@@ -131,23 +131,19 @@ def _yes_no(values: pd.Series) -> pd.Series:
     return values.map({True: "是", False: "否"}).fillna("")
 
 
-_written: set[Path] = set()  # files written (or found identical) by the current write_demo call
-
-
 def _put(path: Path, data: bytes) -> None:
     """Write a file unless it already holds these bytes (so its mtime, and the validated store, stay valid)."""
-    _written.add(path)
     if path.is_file() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> None:
-    _put(path, frame.to_csv(index=False, lineterminator="\n").encode(encoding))
+def _csv_bytes(frame: pd.DataFrame, encoding: str) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n").encode(encoding)
 
 
-def _write_xlsx(frame: pd.DataFrame, path: Path, title: str) -> None:
+def _xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
     """An .xlsx with a merged title row above the header, as exports often have."""
     book = Workbook()
     sheet = book.active
@@ -159,19 +155,48 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, title: str) -> None:
         sheet.append(["" if v is None else v for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
-    _put(path, reproducible_xlsx(buffer.getvalue()))
+    return reproducible_xlsx(buffer.getvalue())
 
 
-def _write_table(frame: pd.DataFrame, folder: Path, table: str, profile: Profile, title: str) -> None:
-    if table in profile.excel_tables:
-        _write_xlsx(frame, folder / f"{table}.xlsx", f"{profile.name}{title}")
-    else:
-        _write_csv(frame, folder / f"{table}.csv", profile.encoding)
+class _Exports:
+    """One district's export folder as this demo writes it: each table in the district's format, and what it wrote."""
 
+    def __init__(self, folder: Path, profile: Profile):
+        self.folder, self.profile = folder, profile
+        self.written: set[Path] = set()  # files written (or found identical) so far
 
-def _write_monthly(frame: pd.DataFrame, months: pd.Series, folder: Path, profile: Profile) -> None:
-    for month, part in frame.groupby(months.to_numpy(), sort=True):
-        _write_csv(part, folder / f"{month}.csv", profile.encoding)
+    def _put(self, path: Path, data: bytes) -> None:
+        self.written.add(path)
+        _put(path, data)
+
+    def table(self, frame: pd.DataFrame, table: str, title: str) -> None:
+        """One file for the table: .xlsx with a title row for the district's Excel tables, else CSV."""
+        if table in self.profile.excel_tables:
+            self._put(self.folder / f"{table}.xlsx", _xlsx_bytes(frame, f"{self.profile.name}{title}"))
+        else:
+            self._put(self.folder / f"{table}.csv", _csv_bytes(frame, self.profile.encoding))
+
+    def monthly(self, frame: pd.DataFrame, months: pd.Series, table: str) -> None:
+        """A folder of monthly CSV files for the table."""
+        for month, part in frame.groupby(months.to_numpy(), sort=True):
+            self._put(self.folder / table / f"{month}.csv", _csv_bytes(part, self.profile.encoding))
+
+    def remove_stale(self) -> None:
+        """Remove table files an earlier demo wrote that this one did not (e.g. months outside the new range).
+
+        Only files named after the tables are touched; files this demo wrote (or found identical) stay, so their
+        mtimes, and any cache keyed on them, remain valid.
+        """
+        for table in TABLE_NAMES:
+            candidates = [self.folder / f"{table}.{ext}" for ext in ("csv", "xlsx", "parquet")]
+            sub = self.folder / table
+            if sub.is_dir():
+                candidates += sorted(p for p in sub.iterdir() if p.suffix in (".csv", ".xlsx", ".parquet"))
+            for path in candidates:
+                if path.is_file() and path not in self.written:
+                    path.unlink()
+            if sub.is_dir() and not any(sub.iterdir()):
+                sub.rmdir()
 
 
 # --- drawing ------------------------------------------------------------------------------------
@@ -433,9 +458,9 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
         rng = np.random.default_rng(seed + DEMO_DISTRICTS.index(district))  # independent of which are chosen
         folder = Path(data_dir) / district
         folder.mkdir(parents=True, exist_ok=True)
-        _written.clear()
-        _write_district(rng, profile, folder, months, scale, workdays, month_of_day, first.start, last.end)
-        _remove_stale(folder)
+        exports = _Exports(folder, profile)
+        _write_district(rng, exports, months, scale, workdays, month_of_day, first.start, last.end)
+        exports.remove_stale()
         _write_params(Path(params_dir), profile)
     runs = Path(params_dir) / "runs" / "demo.yaml"
     if not runs.exists():
@@ -445,122 +470,106 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
     return chosen
 
 
-def _remove_stale(folder: Path) -> None:
-    """Remove table files an earlier demo wrote that this one did not (e.g. months outside the new range).
-
-    Only files named after the tables are touched; files this call wrote (or found identical) stay, so their
-    mtimes, and any cache keyed on them, remain valid.
-    """
-    for table in TABLE_NAMES:
-        candidates = [folder / f"{table}.{ext}" for ext in ("csv", "xlsx", "parquet")]
-        sub = folder / table
-        if sub.is_dir():
-            candidates += sorted(p for p in sub.iterdir() if p.suffix in (".csv", ".xlsx", ".parquet"))
-        for path in candidates:
-            if path.is_file() and path not in _written:
-                path.unlink()
-        if sub.is_dir() and not any(sub.iterdir()):
-            sub.rmdir()
-
-
-def _write_district(rng, profile: Profile, folder: Path, months: list[str], scale: float, workdays, month_of_day,
+def _write_district(rng, out: _Exports, months: list[str], scale: float, workdays, month_of_day,
                     first: date, last: date) -> None:
+    profile = out.profile
     style = profile.style
     departments = _departments(rng)
     stationed = departments.loc[departments["stationed"], "department"].tolist()
-    _write_table(pd.DataFrame({"单位名称": departments["department"], "是否进驻": _yes_no(departments["stationed"]),
+    out.table(pd.DataFrame({"单位名称": departments["department"], "是否进驻": _yes_no(departments["stationed"]),
                                "窗口数": departments["windows"], "工作人员数": departments["staff"]}),
-                 folder, "departments", profile, "进驻单位名单")
+                 "departments", "进驻单位名单")
     kinds = ["街道" if t.endswith("街道") else "管委会" if t.endswith("管委会") else "乡" if t.endswith("乡") else "镇"
              for t in profile.townships]
-    _write_table(pd.DataFrame({"乡镇街道": list(profile.townships), "类型": kinds}), folder, "townships", profile, "乡镇街道")
+    out.table(pd.DataFrame({"乡镇街道": list(profile.townships), "类型": kinds}), "townships", "乡镇街道")
 
     items = _items(rng, profile, stationed, first, last)
-    _write_table(pd.DataFrame({
+    out.table(pd.DataFrame({
         "事项编码": items["item_code"], "事项名称": items["item_name"], "实施单位": items["department"],
         "办件类型": items["item_type"], "法定时限": items["legal_days"], "承诺时限": items["promised_days"],
         "原环节数": items["steps_before"], "办理环节数": items["steps"], "网上可办": _yes_no(items["online"]),
         "新增日期": _fmt_dates(items["added_on"], style, False), "取消日期": _fmt_dates(items["cancelled_on"], style, False),
-    }), folder, "items", profile, "政务服务事项目录")
+    }), "items", "政务服务事项目录")
 
     cases = _cases(rng, profile, items, list(profile.townships), months, scale, workdays, month_of_day)
-    _write_monthly(pd.DataFrame({
+    out.monthly(pd.DataFrame({
         "办件编号": cases["case_id"], "受理单位": cases["department"], "事项编码": cases["item_code"],
         "乡镇街道": cases["township"], "申办渠道": cases["channel"],
         "受理时间": _fmt_dates(cases["received_at"], style, True), "办结时间": _fmt_dates(cases["completed_at"], style, True),
-    }), cases["month"], folder / "cases", profile)
+    }), cases["month"], "cases")
 
     end = pd.Timestamp(last) + pd.Timedelta(days=1)
     evaluations = _evaluations(rng, profile, cases, end)
     ratings = evaluations["rating"].map(RATING_WORDS) if profile.rating_words else evaluations["rating"].astype(str)
-    _write_monthly(pd.DataFrame({
+    out.monthly(pd.DataFrame({
         "评价编号": evaluations["eval_id"], "办件编号": evaluations["case_id"], "被评价单位": evaluations["department"],
         "评价渠道": evaluations["channel"], "评价等级": ratings,
         "评价时间": _fmt_dates(evaluations["evaluated_at"], style, True), "整改时间": _fmt_dates(evaluations["rectified_at"], style, True),
-    }), evaluations["evaluated_at"].dt.strftime("%Y-%m"), folder / "evaluations", profile)
+    }), evaluations["evaluated_at"].dt.strftime("%Y-%m"), "evaluations")
 
     complaints = _complaints(rng, profile, stationed, months, scale, workdays, month_of_day)
     complaints = complaints.loc[complaints["resolved_at"].isna() | (complaints["resolved_at"] < end)]
-    _write_table(pd.DataFrame({
+    out.table(pd.DataFrame({
         "投诉编号": complaints["complaint_id"], "来源": complaints["source"], "涉及单位": complaints["department"],
         "类别": complaints["category"], "内容": complaints["content"],
         "受理时间": _fmt_dates(complaints["received_at"], style, True), "办结时间": _fmt_dates(complaints["resolved_at"], style, True),
         "回访满意": _yes_no(complaints["callback_satisfied"].astype(object)),
-    }), folder, "complaints", profile, "投诉台账")
+    }), "complaints", "投诉台账")
 
     staff = _staff(rng, stationed)
     inspections = _inspections(rng, stationed, staff, months, workdays, month_of_day)
-    _write_table(pd.DataFrame({
+    out.table(pd.DataFrame({
         "日期": _fmt_dates(inspections["date"], style, False), "单位": inspections["department"], "类别": inspections["category"],
         "问题描述": inspections["finding"], "扣分": inspections["deduction"], "人员": inspections["staff"],
-    }), folder, "inspections", profile, "督查通报问题清单")
+    }), "inspections", "督查通报问题清单")
 
     assessment = _assessment(rng, profile, stationed, months)
-    _write_table(assessment.rename(columns={"department": "单位", "item": "考核项目", "points": "得分", "month": "月份"}),
-                 folder, "assessment", profile, "考核评分")
-    _write_small_tables(rng, profile, folder, stationed, staff, months, workdays, month_of_day)
+    out.table(assessment.rename(columns={"department": "单位", "item": "考核项目", "points": "得分", "month": "月份"}),
+                 "assessment", "考核评分")
+    _write_small_tables(rng, out, stationed, staff, months, workdays, month_of_day)
 
 
-def _write_small_tables(rng, profile: Profile, folder: Path, stationed, staff, months, workdays, month_of_day) -> None:
+def _write_small_tables(rng, out: _Exports, stationed, staff, months, workdays, month_of_day) -> None:
+    profile = out.profile
     style = profile.style
     m, day = _monthly_rows(rng, months, 40, workdays, month_of_day)
-    _write_table(pd.DataFrame({
+    out.table(pd.DataFrame({
         "日期": _fmt_dates(pd.Series(day), style, False), "单位": rng.choice(stationed, len(m)),
         "服务类型": rng.choice(SERVICES, len(m)), "次数": rng.integers(1, 25, len(m)),
-    }), folder, "services", profile, "便民服务台账")
+    }), "services", "便民服务台账")
 
     grid = pd.MultiIndex.from_product([months, CERTIFICATES]).to_frame(index=False, name=["月份", "证照类型"])
     grid["入库数量"] = rng.poisson(np.resize([800, 300, 500, 120, 900, 60], len(grid)))
-    _write_table(grid, folder, "certificates", profile, "电子证照入库")
+    out.table(grid, "certificates", "电子证照入库")
 
     scores = pd.MultiIndex.from_product([months, range(len(staff))]).to_frame(index=False, name=["月份", "k"])
     person = staff.iloc[scores["k"]]
-    _write_table(pd.DataFrame({"月份": scores["月份"], "姓名": person["staff"].to_numpy(), "单位": person["department"].to_numpy(),
+    out.table(pd.DataFrame({"月份": scores["月份"], "姓名": person["staff"].to_numpy(), "单位": person["department"].to_numpy(),
                                "得分": np.round(80 + 20 * rng.beta(5, 2, len(scores)), 1)}),
-                 folder, "staff_scores", profile, "工作人员考评")
+                 "staff_scores", "工作人员考评")
 
     m, day = _monthly_rows(rng, months, 4, workdays, month_of_day)
     who = staff.iloc[rng.integers(0, len(staff), len(m))]
-    _write_table(pd.DataFrame({"日期": _fmt_dates(pd.Series(day), style, False), "姓名": who["staff"].to_numpy(),
+    out.table(pd.DataFrame({"日期": _fmt_dates(pd.Series(day), style, False), "姓名": who["staff"].to_numpy(),
                                "单位": who["department"].to_numpy(),
                                "类型": rng.choice(["迟到", "早退", "脱岗", "空岗", "请假未及时"], len(m))}),
-                 folder, "attendance", profile, "考勤情况")
+                 "attendance", "考勤情况")
 
     m, day = _monthly_rows(rng, months, 4, workdays, month_of_day)
     leaders = ["局长" + n for n in _names(rng, 2)] + ["副局长" + n for n in _names(rng, 3)]
-    _write_table(pd.DataFrame({"日期": _fmt_dates(pd.Series(day), style, False), "单位": rng.choice(stationed, len(m)),
+    out.table(pd.DataFrame({"日期": _fmt_dates(pd.Series(day), style, False), "单位": rng.choice(stationed, len(m)),
                                "领导": rng.choice(leaders, len(m)), "接待人数": rng.integers(5, 40, len(m)),
                                "现场办件": rng.integers(2, 20, len(m))}),
-                 folder, "leader_visits", profile, "局长进大厅")
+                 "leader_visits", "局长进大厅")
 
     grid = pd.MultiIndex.from_product([months, profile.townships, ["月度工作进展", "帮办代办台账"]]).to_frame(
         index=False, name=["月份", "乡镇街道", "报送事项"])
     due = pd.to_datetime(grid["月份"] + "-05") + pd.to_timedelta(np.where(grid["报送事项"] == "帮办代办台账", 20, 0), unit="D")
     delay = np.where(rng.random(len(grid)) < 0.1, rng.integers(1, 4, len(grid)), -rng.integers(0, 3, len(grid)))
     submitted = (due + pd.to_timedelta(delay, unit="D")).where(rng.random(len(grid)) > 0.02)
-    _write_table(pd.DataFrame({"乡镇街道": grid["乡镇街道"], "月份": grid["月份"], "报送事项": grid["报送事项"],
+    out.table(pd.DataFrame({"乡镇街道": grid["乡镇街道"], "月份": grid["月份"], "报送事项": grid["报送事项"],
                                "应报日期": _fmt_dates(due, style, False), "报送日期": _fmt_dates(submitted, style, False)}),
-                 folder, "township_reports", profile, "乡镇报送情况")
+                 "township_reports", "乡镇报送情况")
 
 
 # Analyst notes (存在问题 / 下步工作安排) per period, as an office would write them.
