@@ -309,7 +309,25 @@ def test_bad_data_fails_its_district_only(project: Path, tmp_path: Path):
     outcomes = render_many(spec, **dirs, jobs=1)
     assert [o.status for o in outcomes] == ["failed", "failed"]
     assert all(cases.name in o.message for o in outcomes)
-    assert not (project / "broken" / DISTRICT).exists()
+    # No bulletin; the district's validation page shows the error (the index links it).
+    assert [p.name for p in (project / "broken" / DISTRICT).iterdir()] == ["validation.html"]
+    page = (project / "broken" / DISTRICT / "validation.html").read_text(encoding="utf-8")
+    assert "数据校验未通过" in page and cases.name in page and "办件编号" in page
+
+
+def test_batch_writes_the_validation_page_of_data_it_validates(project: Path, tmp_path: Path):
+    """When a batch validates a district's changed exports, its validation page is written beside its bulletins;
+    when the exports are unchanged (the store is current) the page is left as it is."""
+    data = tmp_path / "data"
+    shutil.copytree(project / "data", data, ignore=shutil.ignore_patterns(".store"))
+    spec = RunSpec((DISTRICT,), ("2024-06",), ("monthly",))
+    dirs = _dirs(project, "pages") | {"data_dir": data}
+    assert [o.status for o in render_many(spec, **dirs, jobs=1)] == ["ok"]
+    page = project / "pages" / DISTRICT / "validation.html"
+    assert "数据校验通过" in page.read_text(encoding="utf-8")
+    page.unlink()
+    assert [o.status for o in render_many(spec, **dirs, jobs=1, force=True)] == ["ok"]
+    assert not page.exists()
 
 
 def test_district_without_params_fails_alone(project: Path):

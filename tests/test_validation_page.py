@@ -57,3 +57,18 @@ def test_page_is_deterministic(tmp_path: Path):
     _district(data, "税务局", "c1,公安局,A1,窗口,2024-06-03 09:00,\n")
     first = report_page(validate_district(data, "d1")[1])
     assert first == report_page(validate_district(data, "d1")[1])
+
+
+def test_complaint_text_is_never_shown(tmp_path: Path):
+    """A problem in a complaint's 内容 (free text with phone and ID numbers) names its cell, not its value."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    _district(data, "税务局", "c1,公安局,A1,窗口,2024-06-03 09:00,\n")
+    secret = "张三13912345678,身份证110101199003071234"
+    (data / "d1" / "complaints.csv").write_text(
+        "投诉编号,来源,涉及单位,类别,内容,受理时间,办结时间,回访满意\n"
+        f"T1,现场,税务局,服务态度,{secret}{'长' * 40_000},2024-06-03 09:00,,\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "--district", "d1", "--data-dir", str(data), "--out-dir", str(out)])
+    assert result.exit_code == 1
+    page = (out / "d1" / "validation.html").read_text(encoding="utf-8")
+    assert "内容过长" in page and "complaints.csv" in page and "不在报告中显示" in page
+    assert "13912345678" not in page and "110101199003071234" not in page and "张三" not in page

@@ -145,7 +145,7 @@ def check_district(district: str, settings: Settings) -> str:
 
     try:
         with _in_flight(settings, f"check:{district}"):
-            check_inputs(district, settings.data_dir, settings.params_dir)
+            check_inputs(district, settings.data_dir, settings.params_dir, settings.out_dir)
         return ""
     except DataError as exc:
         report = exc.report.to_text() + "\n" if exc.report is not None else ""

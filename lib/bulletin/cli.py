@@ -141,22 +141,13 @@ def validate(
     """校验区县数据,打印校验报告并写出 outputs/<区县>/validation.html。"""
     from .config import check_id
     from .validation import validate_district
+    from .validation_page import write_report_page
 
     _, report = validate_district(data_dir, check_id(district))
     typer.echo(report.to_text())
-    typer.echo(f"校验报告页:{_write_report_page(report, data_dir, out_dir)}")
+    typer.echo(f"校验报告页:{write_report_page(report, data_dir, out_dir)}")
     if not report.ok:
         raise typer.Exit(1)
-
-
-def _write_report_page(report, data_dir: Path, out_dir: Path) -> Path:
-    """Write outputs/<district>/validation.html atomically; its path."""
-    from .outputs import write_atomic
-    from .validation_page import report_page
-
-    path = Path(out_dir) / report.district / "validation.html"
-    write_atomic(path, report_page(report, data_dir).encode("utf-8"))
-    return path
 
 
 @app.command()
@@ -171,6 +162,7 @@ def ingest(
     from .config import check_id
     from .ingest import district_ids, ingest_many
     from .validation import TABLE_LABELS
+    from .validation_page import write_report_page
 
     chosen = [check_id(d) for d in district] if district else district_ids(data_dir)
     if not chosen:
@@ -184,7 +176,7 @@ def ingest(
         if done.report is None:
             typer.echo(f"{done.district}:数据未变化,已是最新({done.seconds:.1f}秒)")
             continue
-        page = _write_report_page(done.report, data_dir, out_dir)
+        page = write_report_page(done.report, data_dir, out_dir)
         rows = "、".join(f"{TABLE_LABELS[t]}{n}行" for t, n in done.rows.items())
         if done.ok and not done.stored:
             typer.echo(f"{done.district}:校验通过,但无法写入 {data_dir / '.store'}(目录不可写?),未入库。", err=True)

@@ -16,13 +16,14 @@ from papermill.exceptions import PapermillExecutionError
 from .attachments import workbook_bytes
 from .calendar import load_calendar
 from .config import KIND_LABELS, check_id, check_kind, kind_fits, load_district, load_scheme
-from .errors import ParamError, RenderError
+from .errors import DataError, ParamError, RenderError
 from .manifest import sha256_bytes
 from .outputs import bulletin_dir, publish
 from .periods import parse_period
 from .render import export_html
 from .report import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
 from .store import require_valid
+from .validation_page import write_report_page
 
 KERNEL = "python3"
 # Errors raised by our own library inside the notebook: their message is meant for the user as it is.
@@ -89,7 +90,7 @@ def run_bulletin(
     district, period, kind = check_parameters(district, period, kind, params_dir)
     settings = load_district(params_dir, district)
     if not checked:
-        check_inputs(district, data_dir, params_dir)
+        check_inputs(district, data_dir, params_dir, out_dir)
     notebook = Path(notebooks_dir or default_notebooks_dir()) / f"{kind}.ipynb"
     if not notebook.exists():
         raise ParamError(f"找不到通报模板笔记本 {notebook}。")
@@ -122,13 +123,22 @@ def run_bulletin(
     return RunResult(district, period, kind, tuple(written), figures, digests)
 
 
-def check_inputs(district: str, data_dir: Path, params_dir: Path) -> None:
-    """Refuse bad params or data before any kernel starts (DataError/ConfigError); fills the validated store."""
+def check_inputs(district: str, data_dir: Path, params_dir: Path, out_dir: Path) -> None:
+    """Refuse bad params or data before any kernel starts (DataError/ConfigError); fills the validated store.
+    Whenever the exports are validated (they changed, or have errors), the district's validation page is
+    written to out_dir, so the index links the report of the data the bulletins come from."""
     settings = load_district(params_dir, district)
     if settings.scoring:
         load_scheme(params_dir, settings.scoring)
     load_calendar(params_dir)
-    require_valid(data_dir, district)
+    try:
+        report = require_valid(data_dir, district)
+    except DataError as exc:
+        if exc.report is not None:
+            write_report_page(exc.report, data_dir, out_dir)
+        raise
+    if report is not None:
+        write_report_page(report, data_dir, out_dir)
 
 
 class _Stopwatch:

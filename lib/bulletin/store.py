@@ -182,11 +182,13 @@ def _data_error(district: str, report: Report) -> DataError:
                      f"(bulletin validate --district {district})。", report)
 
 
-def require_valid(data_dir: Path, district: str) -> None:
-    """Validate and store the district's exports if they changed, reading nothing back; DataError with the report."""
+def require_valid(data_dir: Path, district: str) -> Report | None:
+    """Validate and store the district's exports if they changed, reading nothing back: the report of that
+    validation, or None when the store was already current; DataError with the report when the data has errors."""
     folder, report, tables = ensure_store(data_dir, district)
     if folder is None and tables is None:
         raise _data_error(district, report)
+    return report
 
 
 def load_tables(data_dir: Path, district: str, months: Months | None = None) -> Tables:

@@ -10,10 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .markup import esc, table
+from .schemas import column
 from .tables import TABLE_NAMES
 from .validation import TABLE_LABELS, Problem, Report
 
 SHOWN_PER_TABLE = 1000  # problem rows listed per table and level; the rest are counted
+# Free text typed by citizens (names, phone and ID numbers): the page names the cell, never shows its value.
+PRIVATE = {("complaints", alias) for alias in column("complaints", "content").aliases}
+HIDDEN = "(投诉内容,不在报告中显示)"
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:72em;
@@ -31,9 +35,14 @@ section.errors h2{color:#b71c1c} section.warnings h2{color:#8d6e00}
 """
 
 
+def _shown_value(problem: Problem) -> str:
+    if problem.value in (None, ""):
+        return ""
+    return HIDDEN if (problem.table, problem.column) in PRIVATE else str(problem.value)
+
+
 def _problem_rows(problems: list[Problem]) -> list[tuple[object, ...]]:
-    return [(p.file, "" if p.row is None else p.row, p.column or "", "" if p.value is None else p.value, p.rule)
-            for p in problems]
+    return [(p.file, "" if p.row is None else p.row, p.column or "", _shown_value(p), p.rule) for p in problems]
 
 
 def _section(report: Report, level: str, title: str) -> str:
@@ -76,3 +85,12 @@ def report_page(report: Report, data_dir: Path | None = None) -> str:
         + _section(report, "warning", "警告")
         + "</body></html>\n"
     )
+
+
+def write_report_page(report: Report, data_dir: Path, out_dir: Path) -> Path:
+    """Write out_dir/<district>/validation.html atomically; its path."""
+    from .outputs import write_atomic
+
+    path = Path(out_dir) / report.district / "validation.html"
+    write_atomic(path, report_page(report, data_dir).encode("utf-8"))
+    return path
