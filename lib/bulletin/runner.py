@@ -125,8 +125,8 @@ def run_bulletin(
 
 def check_inputs(district: str, data_dir: Path, params_dir: Path, out_dir: Path) -> None:
     """Refuse bad params or data before any kernel starts (DataError/ConfigError); fills the validated store.
-    Whenever the exports are validated (they changed, or have errors), the district's validation page is
-    written to out_dir, so the index links the report of the data the bulletins come from."""
+    The district's validation page is written to out_dir (from the report kept in the store when the exports are
+    unchanged), so the index links the report of the data the bulletins come from."""
     settings = load_district(params_dir, district)
     if settings.scoring:
         load_scheme(params_dir, settings.scoring)

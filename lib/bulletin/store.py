@@ -14,6 +14,7 @@ earlier that were still open at its start), which is all one bulletin's figures 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -31,9 +32,9 @@ from .errors import DataError
 from .io import SUFFIXES
 from .schemas import DTYPES, TABLES
 from .tables import TABLE_NAMES, Tables
-from .validation import Report, validate_district
+from .validation import Problem, Report, validate_district
 
-STORE_VERSION = "2"  # bump when conversion, schemas or the layout change what a stored table holds
+STORE_VERSION = "3"  # bump when conversion, schemas or the layout change what a stored table holds
 STORE_DIR = ".store"
 # Tables stored one file per month, and the date column that files them.
 PARTITIONS = {"cases": "received_at", "evaluations": "evaluated_at", "complaints": "received_at"}
@@ -81,8 +82,9 @@ def _write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
         frame.iloc[start:stop].to_parquet(folder / name / f"{months[start]}.parquet", index=False)
 
 
-def write_store(root: Path, key: str, tables: Tables) -> None:
-    """Write the tables to root/key atomically (temp folder, then rename); drop older keys."""
+def write_store(root: Path, key: str, tables: Tables, report: Report | None = None) -> None:
+    """Write the tables (and the report of their validation, warnings only) to root/key atomically (temp folder,
+    then rename); drop older keys."""
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
@@ -90,6 +92,10 @@ def write_store(root: Path, key: str, tables: Tables) -> None:
             _write_table(tmp, name, getattr(tables, name))
         rows = {name: int(len(getattr(tables, name))) for name in tables.present()}
         (tmp / "rows.json").write_text(json.dumps(rows, ensure_ascii=False, sort_keys=True))
+        if report is not None:
+            problems = [dataclasses.asdict(p) for p in report.problems]
+            (tmp / "report.json").write_text(json.dumps({"rows": report.rows, "problems": problems}, ensure_ascii=False,
+                                                           default=str))
         (tmp / "COMPLETE").write_text(key)
         os.replace(tmp, root / key)
     except OSError:
@@ -98,6 +104,15 @@ def write_store(root: Path, key: str, tables: Tables) -> None:
     for old in root.iterdir():
         if old.name != key and not old.name.startswith(".tmp-"):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def stored_report(folder: Path, district: str) -> Report | None:
+    """The validation report kept with a complete store folder (None for a store written without one)."""
+    path = folder / "report.json"
+    if not path.is_file():
+        return None
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    return Report(district, [Problem(**p) for p in saved["problems"]], saved["rows"])
 
 
 def stored_rows(folder: Path) -> dict[str, int]:
@@ -170,7 +185,7 @@ def ensure_store(data_dir: Path, district: str) -> tuple[Path | None, Report | N
     if tables is None:
         return None, report, None
     try:
-        write_store(root, key, tables)
+        write_store(root, key, tables, report)
     except OSError:
         pass  # a read-only data folder still renders; it only re-validates next time
     done = (root / key / "COMPLETE").exists()
@@ -183,12 +198,12 @@ def _data_error(district: str, report: Report) -> DataError:
 
 
 def require_valid(data_dir: Path, district: str) -> Report | None:
-    """Validate and store the district's exports if they changed, reading nothing back: the report of that
-    validation, or None when the store was already current; DataError with the report when the data has errors."""
+    """Validate and store the district's exports if they changed, reading no table back: the validation report
+    (from the store when it was current); DataError with the report when the data has errors."""
     folder, report, tables = ensure_store(data_dir, district)
     if folder is None and tables is None:
         raise _data_error(district, report)
-    return report
+    return report if report is not None else stored_report(folder, district)
 
 
 def load_tables(data_dir: Path, district: str, months: Months | None = None) -> Tables:
