@@ -72,3 +72,15 @@ def test_complaint_text_is_never_shown(tmp_path: Path):
     page = (out / "d1" / "validation.html").read_text(encoding="utf-8")
     assert "内容过长" in page and "complaints.csv" in page and "不在报告中显示" in page
     assert "13912345678" not in page and "110101199003071234" not in page and "张三" not in page
+
+
+def test_page_names_files_from_the_project_folder(tmp_path: Path):
+    """Files are shown as data/<district>/..., so the same data in another folder gives the same bytes."""
+    pages = []
+    for where in ("one", "two/deeper"):
+        data = tmp_path / where / "data"
+        _district(data, "税务局", f"c1,{SCRIPT},A1,窗口,2024-06-03 09:00,\n")
+        page = report_page(validate_district(data.resolve(), "d1")[1], data)
+        assert "data/d1/cases.csv" in page and str(tmp_path) not in page
+        pages.append(page)
+    assert pages[0] == pages[1]

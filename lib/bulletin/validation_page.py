@@ -41,11 +41,23 @@ def _shown_value(problem: Problem) -> str:
     return HIDDEN if (problem.table, problem.column) in PRIVATE else str(problem.value)
 
 
-def _problem_rows(problems: list[Problem]) -> list[tuple[object, ...]]:
-    return [(p.file, "" if p.row is None else p.row, p.column or "", _shown_value(p), p.rule) for p in problems]
+def _shown_path(file: str, base: Path | None) -> str:
+    """A file as the analyst finds it from the project folder (data/<district>/...), not as an absolute path
+    that differs from machine to machine."""
+    if base is None:
+        return file
+    try:
+        return Path(file).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return file
 
 
-def _section(report: Report, level: str, title: str) -> str:
+def _problem_rows(problems: list[Problem], base: Path | None) -> list[tuple[object, ...]]:
+    return [(_shown_path(p.file, base), "" if p.row is None else p.row, p.column or "", _shown_value(p), p.rule)
+            for p in problems]
+
+
+def _section(report: Report, level: str, title: str, base: Path | None) -> str:
     """One level's problems, per table, as tables of 文件/行/列/值/规则."""
     chosen = [p for p in report.problems if p.level == level]
     if not chosen:
@@ -56,7 +68,7 @@ def _section(report: Report, level: str, title: str) -> str:
         if not found:
             continue
         parts.append(f"<h3>{esc(TABLE_LABELS[name])}({esc(name)}):{len(found)}处</h3>")
-        parts.append(table(["文件", "Excel行", "列", "值", "规则"], _problem_rows(found[:SHOWN_PER_TABLE]),
+        parts.append(table(["文件", "Excel行", "列", "值", "规则"], _problem_rows(found[:SHOWN_PER_TABLE], base),
                            cls="problems", numeric=(1,)))
         if len(found) > SHOWN_PER_TABLE:
             parts.append(f'<p class="more">另有{len(found) - SHOWN_PER_TABLE}处未逐条列出'
@@ -70,7 +82,8 @@ def report_page(report: Report, data_dir: Path | None = None) -> str:
     verdict = "ok" if report.ok else "bad"
     counts = [(TABLE_LABELS[t], t, rows, errors, warnings) for t, (rows, errors, warnings) in report.counts().items()]
     counts.append(("合计", "", sum(c[2] for c in counts), len(report.errors), len(report.warnings)))
-    source = f"<p>数据目录:{esc(Path(data_dir) / report.district)}</p>" if data_dir is not None else ""
+    base = Path(data_dir).resolve().parent if data_dir is not None else None  # the project folder
+    source = f"<p>数据目录:{esc(_shown_path(str(Path(data_dir) / report.district), base))}</p>" if base else ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="zh-CN"><head><meta charset="utf-8"/><title>数据校验报告 - {esc(report.district)}</title>'
@@ -81,8 +94,8 @@ def report_page(report: Report, data_dir: Path | None = None) -> str:
         "警告不影响生成,供核对。</p>"
         "<h2>各表汇总</h2>"
         + table(["数据表", "表名", "读取行数", "错误", "警告"], counts, cls="summary", numeric=(2, 3, 4))
-        + _section(report, "error", "错误")
-        + _section(report, "warning", "警告")
+        + _section(report, "error", "错误", base)
+        + _section(report, "warning", "警告", base)
         + "</body></html>\n"
     )
 
