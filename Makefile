@@ -28,7 +28,9 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The notebooks' default parameters read the demo district yunhe: write the demo first if it is missing.
 lab: setup
+	test -d data/yunhe || $(BIN)/bulletin demo
 	$(BIN)/jupyter lab notebooks/
 
 clean:
