@@ -21,6 +21,8 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype",
              "/usr/share/fonts/truetype", "/usr/local/share/fonts", "~/.local/share/fonts")
 PALETTE = ["#1f4e79", "#c0504d", "#4f81bd", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f"]
+# Categories (channels ...) never take the red: it marks what needs attention (below base, overdue).
+CATEGORY_COLORS = [c for i, c in enumerate(PALETTE) if i != 1]
 DPI = 144
 
 
@@ -116,7 +118,7 @@ def share_bars(counts: dict[str, int], unit: str = "件", title: str = "") -> Fi
     labels, values = list(counts), list(counts.values())
     total = sum(values) or 1
     texts = [f"{v}{unit}({v / total:.1%})" for v in values]
-    colors = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
+    colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(labels))]
     return _hbars(labels, values, texts, colors, unit, title, row_height=0.45, min_height=2.0, font=8.5)
 
 
