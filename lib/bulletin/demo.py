@@ -296,7 +296,9 @@ def _cases(rng, profile: Profile, items: pd.DataFrame, townships: list[str], mon
     month_index = np.repeat(index, counts)
     n = len(month_index)
     popularity = rng.pareto(1.2, len(items)) + 0.2
+    popularity = np.minimum(popularity, np.quantile(popularity, 0.98))  # no single item takes most of the cases
     popularity = np.where(items["added_on"].notna() | items["cancelled_on"].notna(), popularity * 0.05, popularity)
+    popularity = np.where(items["item_type"] == "即办件", popularity * 3, popularity)  # a hall's busiest items are 即办
     item = rng.choice(len(items), n, p=popularity / popularity.sum())
     day = _random_days(rng, workdays, month_of_day, month_index)
     # A case only uses an item in the catalog on its day; otherwise its department's first (permanent) item.
