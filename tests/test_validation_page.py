@@ -60,7 +60,8 @@ def test_page_is_deterministic(tmp_path: Path):
 
 
 def test_complaint_text_is_never_shown(tmp_path: Path):
-    """A problem in a complaint's 内容 (free text with phone and ID numbers) names its cell, not its value."""
+    """A problem in a complaint's 内容 (free text with phone and ID numbers) names its cell, not its value, on the
+    page and in the terminal."""
     data, out = tmp_path / "data", tmp_path / "out"
     _district(data, "税务局", "c1,公安局,A1,窗口,2024-06-03 09:00,\n")
     secret = "张三13912345678,身份证110101199003071234"
@@ -72,6 +73,7 @@ def test_complaint_text_is_never_shown(tmp_path: Path):
     page = (out / "d1" / "validation.html").read_text(encoding="utf-8")
     assert "内容过长" in page and "complaints.csv" in page and "不在报告中显示" in page
     assert "13912345678" not in page and "110101199003071234" not in page and "张三" not in page
+    assert "内容过长" in result.output and "13912345678" not in result.output and "张三" not in result.output
 
 
 def test_page_names_files_from_the_project_folder(tmp_path: Path):

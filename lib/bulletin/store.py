@@ -34,7 +34,7 @@ from .schemas import DTYPES, TABLES
 from .tables import TABLE_NAMES, Tables
 from .validation import Problem, Report, validate_district
 
-STORE_VERSION = "3"  # bump when conversion, schemas or the layout change what a stored table holds
+STORE_VERSION = "4"  # bump when conversion, schemas or the layout change what a stored table holds
 STORE_DIR = ".store"
 # Tables stored one file per month, and the date column that files them.
 PARTITIONS = {"cases": "received_at", "evaluations": "evaluated_at", "complaints": "received_at"}

@@ -8,7 +8,7 @@ returns the typed `Tables` with a `Report`. Nothing downstream re-checks or re-p
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,9 @@ TABLE_LABELS = {
 }
 # Tables no bulletin can be made without: a file of them with a header and no rows is a wrong export.
 NEED_ROWS = ("departments", "items", "cases")
+# Free text typed by citizens (names, phone and ID numbers): a problem there names the cell, never shows its value.
+PRIVATE_COLUMNS = {("complaints", alias) for alias in column("complaints", "content").aliases}
+HIDDEN_VALUE = "(投诉内容,不在报告中显示)"
 _SHOWN_PER_GROUP = 5  # rows listed one by one per file, column and rule before summarizing the rest
 
 
@@ -268,6 +271,13 @@ def _duplicate_rows(table: str, frame: pd.DataFrame) -> list[tuple[int, int]]:
     return [(int(i), int(first.iloc[i])) for i in np.flatnonzero(again.to_numpy())]
 
 
+def _masked(problem: Problem) -> Problem:
+    """The problem without its value when the cell is citizens' free text: reports name the cell, never show it."""
+    if (problem.table, problem.column) in PRIVATE_COLUMNS and problem.value not in (None, ""):
+        return replace(problem, value=HIDDEN_VALUE)
+    return problem
+
+
 def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Report]:
     """Read, type and check every table of a district; the Tables only when there is no error."""
     folder = Path(data_dir) / district
@@ -309,7 +319,8 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
             where_first = f"第{int(row_of.iloc[first])}行" if same_file else f"{file_of.iloc[first]} 第{int(row_of.iloc[first])}行"
             report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), None, None,
                                            f"与{where_first}完全相同(重复行,仍按两行计)", level="warning"))
-    report.problems.sort(key=lambda p: (TABLE_NAMES.index(p.table), p.level, p.file, p.row or 0))
+    report.problems[:] = sorted((_masked(p) for p in report.problems),
+                                key=lambda p: (TABLE_NAMES.index(p.table), p.level, p.file, p.row or 0))
     if not report.ok:
         return None, report
     return Tables(**{name: frame.reset_index(drop=True) for name, frame in typed.items()}), report

@@ -10,14 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .markup import esc, table
-from .schemas import column
 from .tables import TABLE_NAMES
 from .validation import TABLE_LABELS, Problem, Report
 
 SHOWN_PER_TABLE = 1000  # problem rows listed per table and level; the rest are counted
-# Free text typed by citizens (names, phone and ID numbers): the page names the cell, never shows its value.
-PRIVATE = {("complaints", alias) for alias in column("complaints", "content").aliases}
-HIDDEN = "(投诉内容,不在报告中显示)"
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:72em;
@@ -35,26 +31,20 @@ section.errors h2{color:#b71c1c} section.warnings h2{color:#8d6e00}
 """
 
 
-def _shown_value(problem: Problem) -> str:
-    if problem.value in (None, ""):
-        return ""
-    return HIDDEN if (problem.table, problem.column) in PRIVATE else str(problem.value)
-
-
 def _shown_path(file: str, base: Path | None) -> str:
     """A file as the analyst finds it from the project folder (data/<district>/...), not as an absolute path
     that differs from machine to machine."""
     if base is None:
         return file
     try:
-        return Path(file).resolve().relative_to(base.resolve()).as_posix()
+        return Path(file).resolve().relative_to(base).as_posix()
     except ValueError:
         return file
 
 
 def _problem_rows(problems: list[Problem], base: Path | None) -> list[tuple[object, ...]]:
-    return [(_shown_path(p.file, base), "" if p.row is None else p.row, p.column or "", _shown_value(p), p.rule)
-            for p in problems]
+    return [(_shown_path(p.file, base), "" if p.row is None else p.row, p.column or "",
+             "" if p.value is None else p.value, p.rule) for p in problems]
 
 
 def _section(report: Report, level: str, title: str, base: Path | None) -> str:
