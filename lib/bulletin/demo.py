@@ -479,8 +479,8 @@ def _write_district(rng, out: _Exports, months: list[str], scale: float, workday
     departments = _departments(rng)
     stationed = departments.loc[departments["stationed"], "department"].tolist()
     out.table(pd.DataFrame({"单位名称": departments["department"], "是否进驻": _yes_no(departments["stationed"]),
-                               "窗口数": departments["windows"], "工作人员数": departments["staff"]}),
-                 "departments", "进驻单位名单")
+                            "窗口数": departments["windows"], "工作人员数": departments["staff"]}),
+              "departments", "进驻单位名单")
     kinds = ["街道" if t.endswith("街道") else "管委会" if t.endswith("管委会") else "乡" if t.endswith("乡") else "镇"
              for t in profile.townships]
     out.table(pd.DataFrame({"乡镇街道": list(profile.townships), "类型": kinds}), "townships", "乡镇街道")
@@ -527,7 +527,7 @@ def _write_district(rng, out: _Exports, months: list[str], scale: float, workday
 
     assessment = _assessment(rng, profile, stationed, months)
     out.table(assessment.rename(columns={"department": "单位", "item": "考核项目", "points": "得分", "month": "月份"}),
-                 "assessment", "考核评分")
+              "assessment", "考核评分")
     _write_small_tables(rng, out, stationed, staff, months, workdays, month_of_day)
 
 
@@ -547,22 +547,22 @@ def _write_small_tables(rng, out: _Exports, stationed, staff, months, workdays, 
     scores = pd.MultiIndex.from_product([months, range(len(staff))]).to_frame(index=False, name=["月份", "k"])
     person = staff.iloc[scores["k"]]
     out.table(pd.DataFrame({"月份": scores["月份"], "姓名": person["staff"].to_numpy(), "单位": person["department"].to_numpy(),
-                               "得分": np.round(80 + 20 * rng.beta(5, 2, len(scores)), 1)}),
-                 "staff_scores", "工作人员考评")
+                            "得分": np.round(80 + 20 * rng.beta(5, 2, len(scores)), 1)}),
+              "staff_scores", "工作人员考评")
 
     m, day = _monthly_rows(rng, months, 4, workdays, month_of_day)
     who = staff.iloc[rng.integers(0, len(staff), len(m))]
     out.table(pd.DataFrame({"日期": _fmt_dates(pd.Series(day), style, False), "姓名": who["staff"].to_numpy(),
-                               "单位": who["department"].to_numpy(),
-                               "类型": rng.choice(["迟到", "早退", "脱岗", "空岗", "请假未及时"], len(m))}),
-                 "attendance", "考勤情况")
+                            "单位": who["department"].to_numpy(),
+                            "类型": rng.choice(["迟到", "早退", "脱岗", "空岗", "请假未及时"], len(m))}),
+              "attendance", "考勤情况")
 
     m, day = _monthly_rows(rng, months, 4, workdays, month_of_day)
     leaders = ["局长" + n for n in _names(rng, 2)] + ["副局长" + n for n in _names(rng, 3)]
     out.table(pd.DataFrame({"日期": _fmt_dates(pd.Series(day), style, False), "单位": rng.choice(stationed, len(m)),
-                               "领导": rng.choice(leaders, len(m)), "接待人数": rng.integers(5, 40, len(m)),
-                               "现场办件": rng.integers(2, 20, len(m))}),
-                 "leader_visits", "局长进大厅")
+                            "领导": rng.choice(leaders, len(m)), "接待人数": rng.integers(5, 40, len(m)),
+                            "现场办件": rng.integers(2, 20, len(m))}),
+              "leader_visits", "局长进大厅")
 
     grid = pd.MultiIndex.from_product([months, profile.townships, ["月度工作进展", "帮办代办台账"]]).to_frame(
         index=False, name=["月份", "乡镇街道", "报送事项"])
@@ -570,8 +570,8 @@ def _write_small_tables(rng, out: _Exports, stationed, staff, months, workdays, 
     delay = np.where(rng.random(len(grid)) < 0.1, rng.integers(1, 4, len(grid)), -rng.integers(0, 3, len(grid)))
     submitted = (due + pd.to_timedelta(delay, unit="D")).where(rng.random(len(grid)) > 0.02)
     out.table(pd.DataFrame({"乡镇街道": grid["乡镇街道"], "月份": grid["月份"], "报送事项": grid["报送事项"],
-                               "应报日期": _fmt_dates(due, style, False), "报送日期": _fmt_dates(submitted, style, False)}),
-                 "township_reports", "乡镇报送情况")
+                            "应报日期": _fmt_dates(due, style, False), "报送日期": _fmt_dates(submitted, style, False)}),
+              "township_reports", "乡镇报送情况")
 
 
 # Analyst notes (存在问题 / 下步工作安排) per period, as an office would write them.
