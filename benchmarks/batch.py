@@ -26,8 +26,8 @@ from pathlib import Path
 import psutil
 
 from bulletin.demo import write_demo
-from bulletin.periods import parse_period
-from bulletin.store import load_tables
+from bulletin.figures.periods import parse_period
+from bulletin.data.store import load_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

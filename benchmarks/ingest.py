@@ -189,12 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep generated data (skip generation when present)")
     args = parser.parse_args(argv)
 
-    from bulletin.calendar import load_calendar
+    from bulletin.figures.workdays import load_calendar
     from bulletin.config import load_district
-    from bulletin.figures import compute_figures, months_needed
-    from bulletin.ingest import ingest_many
-    from bulletin.periods import parse_period
-    from bulletin.store import load_tables
+    from bulletin.figures.compute import compute_figures, months_needed
+    from bulletin.run.ingest import ingest_many
+    from bulletin.figures.periods import parse_period
+    from bulletin.data.store import load_tables
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
     if ROOT in work.resolve().parents or work.resolve() == ROOT:

@@ -9,13 +9,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bulletin.calendar import load_calendar
+from bulletin.figures.workdays import load_calendar
 from bulletin.config import load_district, load_scheme
 from bulletin.demo import write_demo
-from bulletin.figures import compute_figures
-from bulletin.metrics import case_frame, case_metrics
-from bulletin.periods import parse_period
-from bulletin.store import load_tables
+from bulletin.figures.compute import compute_figures
+from bulletin.figures.metrics import case_frame, case_metrics
+from bulletin.figures.periods import parse_period
+from bulletin.data.store import load_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@
 # %% [markdown] tags=["remove"]
 # # 年度工作总结 (annual summary, modelled on seed 001 衡阳市 1-11月 and seed 003's targets)
 # A year (2024) or a month range (2024-01..2024-11). Run top to bottom with the defaults on demo data.
-# Cells only arrange figures from `bulletin.figures` (the same values go to `annual.json`).
+# Cells only arrange figures from `bulletin.figures.compute` (the same values go to `annual.json`).
 
 # %% tags=["parameters"]
 district = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
@@ -26,8 +26,8 @@ data_dir = "../data"  # folder of input tables
 params_dir = "../params"  # folder of district, scoring and calendar files
 
 # %% tags=["remove"]
-from bulletin import narrative
-from bulletin.report import open_bulletin
+from bulletin.document import narrative
+from bulletin.document.builder import open_bulletin
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
 f = b.figures

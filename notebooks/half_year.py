@@ -16,7 +16,7 @@
 # %% [markdown] tags=["remove"]
 # # 半年运行分析 (half-year analysis, modelled on seed 004 灵武市)
 # Run top to bottom with the defaults to see the demo district's analysis (`bulletin demo` first).
-# Cells only arrange figures from `bulletin.figures` (the same values go to `half_year.json`).
+# Cells only arrange figures from `bulletin.figures.compute` (the same values go to `half_year.json`).
 
 # %% tags=["parameters"]
 district = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
@@ -26,8 +26,8 @@ data_dir = "../data"  # folder of input tables
 params_dir = "../params"  # folder of district, scoring and calendar files
 
 # %% tags=["remove"]
-from bulletin import narrative
-from bulletin.report import open_bulletin
+from bulletin.document import narrative
+from bulletin.document.builder import open_bulletin
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
 f = b.figures

@@ -17,7 +17,7 @@
 # # 月通报 (monthly bulletin, modelled on seeds 000 新郑市 and 001 衡阳市)
 # Run top to bottom with the defaults to see the demo district's bulletin (`bulletin demo` first).
 # Each cell below is one part of the bulletin, in the order a reader sees it. Every figure comes
-# from `bulletin.figures` (the same values go to `monthly.json`); cells here only arrange them.
+# from `bulletin.figures.compute` (the same values go to `monthly.json`); cells here only arrange them.
 
 # %% tags=["parameters"]
 district = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
@@ -27,8 +27,8 @@ data_dir = "../data"  # folder of input tables
 params_dir = "../params"  # folder of district, scoring and calendar files
 
 # %% tags=["remove"]
-from bulletin import narrative
-from bulletin.report import open_bulletin
+from bulletin.document import narrative
+from bulletin.document.builder import open_bulletin
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
 f = b.figures

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Charts need a CJK font (Noto Sans CJK SC, OFL) so that Chinese renders as glyphs, not boxes.
-# Installed from Debian's registry; matplotlib registers the file explicitly (bulletin.charts).
+# Installed from Debian's registry; matplotlib registers the file explicitly (bulletin.document.charts).
 set -e
 if fc-list 2>/dev/null | grep -q "Noto Sans CJK SC"; then
   exit 0

@@ -110,11 +110,11 @@ def trust_project(tmp_path_factory) -> Path:
 
 
 def fill_disk_on_write(monkeypatch, nth: int) -> None:
-    """Simulate a full disk: the nth file bulletin.outputs opens for writing fails with ENOSPC on write."""
+    """Simulate a full disk: the nth file bulletin.run.outputs opens for writing fails with ENOSPC on write."""
     import errno
     import os
 
-    from bulletin import outputs
+    from bulletin.run import outputs
 
     real_fdopen = os.fdopen
     calls = {"n": 0}

@@ -16,10 +16,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bulletin.batch import Job, Outcome, render_many, summary_text
+from bulletin.run.batch import Job, Outcome, render_many, summary_text
 from bulletin.config import RunSpec
-from bulletin.manifest import MANIFEST_NAME, Manifest
-from bulletin.runner import run_bulletin
+from bulletin.run.manifest import MANIFEST_NAME, Manifest
+from bulletin.run.runner import run_bulletin
 from conftest import ROOT, make_project
 
 DISTRICT = "tongshan"
@@ -27,11 +27,11 @@ FILES = ("html", "json", "xlsx", "ipynb")
 # A notebook cell that leaves every kind of state behind: globals, rcParams, monkey-patches of the
 # library and of pandas. If any of it reached the next bulletin, that bulletin's bytes would change.
 POLLUTER = """
-import matplotlib, pandas, bulletin.narrative, bulletin.charts
+import matplotlib, pandas, bulletin.document.narrative, bulletin.document.charts
 matplotlib.rcParams["figure.dpi"] = 20
 matplotlib.rcParams["font.sans-serif"] = ["DejaVu Serif"]
-bulletin.narrative.overview = lambda *a, **k: "<p>泄漏的文字</p>"
-bulletin.charts.apply_style = lambda: None
+bulletin.document.narrative.overview = lambda *a, **k: "<p>泄漏的文字</p>"
+bulletin.document.charts.apply_style = lambda: None
 pandas.DataFrame.sum = lambda self, *a, **k: 0
 f = None
 LEAKED = True
@@ -125,7 +125,7 @@ def test_index_marks_failed_bulletins_until_they_render_again(project: Path, pol
     from typer.testing import CliRunner
 
     from bulletin.cli import app
-    from bulletin.index import render_index
+    from bulletin.run.index_page import render_index
 
     out, _ = polluted_batch
     rows = {row.split("</td>")[2]: row for row in render_index(out).split("<tr>")[2:]}
@@ -257,7 +257,7 @@ def _zygotes_and_kernels_gone(within: float = 10.0) -> bool:
         left = []
         for proc in psutil.process_iter(["cmdline", "status"]):
             try:
-                if "bulletin.zygote" in " ".join(proc.info["cmdline"] or []) and proc.info["status"] != "zombie":
+                if "bulletin.run.zygote" in " ".join(proc.info["cmdline"] or []) and proc.info["status"] != "zombie":
                     left.append(proc.pid)
             except psutil.Error:
                 continue

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from bulletin.calendar import builtin_calendar, load_calendar
+from bulletin.figures.workdays import builtin_calendar, load_calendar
 from bulletin.errors import CalendarError, ConfigError
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 
-from bulletin.charts import PALETTE, ranking_chart, share_bars
+from bulletin.document.charts import PALETTE, ranking_chart, share_bars
 
 RED = mcolors.to_rgba(PALETTE[1])
 

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 from bulletin.config import load_district
 from bulletin.demo import DEMO_DISTRICTS, PROFILES, write_demo
-from bulletin.validation import validate_district
+from bulletin.data.validation import validate_district
 
 MONTHS = {"first_month": "2024-05", "last_month": "2024-07", "scale": 0.02}
 ENCODING = {"yunhe": "utf-8-sig", "tongshan": "gb18030", "lanxi": "utf-8"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bulletin.display import change_phrase, count, pct, point_change_phrase, score
+from bulletin.document.display import change_phrase, count, pct, point_change_phrase, score
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bulletin.cli import app
-from bulletin.ingest import district_ids, ingest_many
-from bulletin.store import STORE_DIR, store_path
+from bulletin.run.ingest import district_ids, ingest_many
+from bulletin.data.store import STORE_DIR, store_path
 
 DEPARTMENTS = "单位名称\n公安局\n"
 ITEMS = "事项编码,事项名称,实施单位,办件类型,法定时限,承诺时限\nA1,户籍证明,公安局,即办件,0,0\n"

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from bulletin.io import read_source, source_files
-from bulletin.validation import validate_district
+from bulletin.data.exports import read_source, source_files
+from bulletin.data.validation import validate_district
 
 CASES_HEADER = "办件编号,受理单位,事项编码,乡镇街道,申办渠道,受理时间,办结时间\n"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.batch import render_many
+from bulletin.run.batch import render_many
 from bulletin.config import RunSpec
-from bulletin.display import pct
-from bulletin.index import write_index
+from bulletin.document.display import pct
+from bulletin.run.index_page import write_index
 from conftest import ROOT, make_project, parse_when, read_raw
 
 DISTRICTS = ["yunhe", "lanxi"]

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulletin import metrics as m
-from bulletin.calendar import builtin_calendar
-from bulletin.periods import parse_period
+from bulletin.figures import metrics as m
+from bulletin.figures.workdays import builtin_calendar
+from bulletin.figures.periods import parse_period
 
 JUNE = parse_period("2024-06")
 CAL = builtin_calendar()
@@ -252,7 +252,7 @@ def test_compare_counts_relative_rates_in_points():
 
 
 def test_issue_date_is_fifth_workday_after_period():
-    from bulletin.figures import issue_date
+    from bulletin.figures.compute import issue_date
 
     assert issue_date(CAL, parse_period("2024-09")) == "2024-10-12"  # 国庆 off, 10-12 (Sat) is a 调休 workday
     assert issue_date(CAL, parse_period("2026-12")) == "2027-01-07"  # beyond the calendar: 7 days later

@@ -12,7 +12,7 @@ import papermill
 import pytest
 
 from bulletin.config import KIND_LABELS
-from bulletin.report import FIGURES_MIMETYPE
+from bulletin.document.builder import FIGURES_MIMETYPE
 from conftest import ROOT, make_project
 
 NOTEBOOKS = ROOT / "notebooks"

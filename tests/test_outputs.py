@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import outputs
+from bulletin.run import outputs
 from bulletin.errors import OutputError
-from bulletin.outputs import bulletin_dir, publish, write_atomic
+from bulletin.run.outputs import bulletin_dir, publish, write_atomic
 from conftest import fill_disk_on_write
 
 OLD = {"monthly.html": b"<p>old</p>", "monthly.json": b"{}", "monthly.xlsx": b"PK-old", "monthly.ipynb": b"{\"old\": 1}"}

@@ -3,7 +3,7 @@
 import pytest
 
 from bulletin.errors import ParamError
-from bulletin.periods import parse_period
+from bulletin.figures.periods import parse_period
 
 
 @pytest.mark.parametrize(

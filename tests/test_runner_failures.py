@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from bulletin import outputs
+from bulletin.run import outputs
 from bulletin.cli import app
 from conftest import ROOT, TRUST_PERIODS, fill_disk_on_write
 

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bulletin.config import Grade, Scheme, ScoreItem
-from bulletin.periods import parse_period
-from bulletin.scoring import interpolate, round_half_up, score_departments, score_summary
+from bulletin.figures.periods import parse_period
+from bulletin.figures.scoring import interpolate, round_half_up, score_departments, score_summary
 
 SCALE = ((0.9, -5.0), (0.95, 0.0), (1.0, 5.0))
 PERIOD = parse_period("2024-06")
@@ -114,7 +114,7 @@ def test_ranks_agree_with_totals(values):
 
 def test_multi_month_scores_average_the_months():
     """A quarter's score is the mean of its months' item points, re-ranked on the mean totals."""
-    from bulletin.scoring import average_scores
+    from bulletin.figures.scoring import average_scores
 
     scheme = _scheme(ScoreItem("on_time", "按时办结", "办事效率", "metric", metric="on_time_rate", scale=SCALE))
     months = [parse_period(p) for p in ("2024-04", "2024-05", "2024-06")]

@@ -12,13 +12,13 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bulletin.calendar import load_calendar
+from bulletin.figures.workdays import load_calendar
 from bulletin.config import load_district, load_scheme
-from bulletin.figures import compute_figures, months_needed
-from bulletin.periods import parse_period
-from bulletin.store import STORE_DIR, load_tables, store_path, stored_rows, window
-from bulletin.tables import Tables
-from bulletin.validation import validate_district
+from bulletin.figures.compute import compute_figures, months_needed
+from bulletin.figures.periods import parse_period
+from bulletin.data.store import STORE_DIR, load_tables, store_path, stored_rows, window
+from bulletin.data.tables import Tables
+from bulletin.data.validation import validate_district
 from conftest import make_project
 
 DISTRICT = "tongshan"
@@ -133,7 +133,7 @@ def _random_cases(seed: int, n: int) -> pd.DataFrame:
 @given(seed=st.integers(0, 10_000), n=st.integers(0, 300), first=st.integers(0, 30), length=st.integers(0, 14))
 def test_partitioned_read_equals_the_window_in_memory(seed: int, n: int, first: int, length: int):
     """For any cases and any window, reading the monthly files gives exactly the rows `window` keeps in memory."""
-    from bulletin.store import conform, read_store, write_store
+    from bulletin.data.store import conform, read_store, write_store
 
     months = pd.period_range("2022-06", periods=40, freq="M").astype(str)
     chosen = (months[first], months[min(first + length, len(months) - 1)])

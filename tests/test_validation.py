@@ -9,9 +9,9 @@ import pytest
 from openpyxl import Workbook
 
 from bulletin.errors import DataError
-from bulletin.io import read_source
-from bulletin.store import STORE_DIR, load_tables
-from bulletin.validation import validate_district
+from bulletin.data.exports import read_source
+from bulletin.data.store import STORE_DIR, load_tables
+from bulletin.data.validation import validate_district
 
 DEPARTMENTS = "单位名称,是否进驻\n公安局,是\n税务局,是\n档案馆,否\n"
 ITEMS = "事项编码,事项名称,实施单位,办件类型,法定时限,承诺时限\nA1,户籍证明,公安局,即办件,0,0\nA2,税务登记,税务局,承诺件,20,5\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bulletin.cli import app
-from bulletin.validation import validate_district
-from bulletin.validation_page import report_page
+from bulletin.data.validation import validate_district
+from bulletin.document.validation_page import report_page
 
 SCRIPT = "<script>alert(1)</script>"
 

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from .errors import BulletinError, DataError
+from bulletin.errors import BulletinError, DataError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="政务服务通报:由导出数据生成各区县、各期通报。")
 
@@ -50,10 +50,10 @@ def demo(
     notebooks_dir: Path = NotebooksDir,
 ) -> None:
     """生成示例数据并渲染全部示例通报及索引页。"""
-    from .batch import render_many
-    from .config import load_run
-    from .demo import write_demo
-    from .index import write_index
+    from bulletin.run.batch import render_many
+    from bulletin.config import load_run
+    from bulletin.demo import write_demo
+    from bulletin.run.index_page import write_index
 
     districts = write_demo(data_dir, params_dir)
     typer.echo(f"已生成示例数据:{'、'.join(districts)}(数据目录 {data_dir})")
@@ -78,9 +78,9 @@ def run(
     notebooks_dir: Path = NotebooksDir,
 ) -> None:
     """渲染一期通报。"""
-    from .config import check_id, load_district
-    from .index import write_index
-    from .runner import run_bulletin
+    from bulletin.config import check_id, load_district
+    from bulletin.run.index_page import write_index
+    from bulletin.run.runner import run_bulletin
 
     kinds = [kind] if kind else list(load_district(params_dir, check_id(district)).kinds)
     for k in kinds:
@@ -94,7 +94,7 @@ def run(
 
 def _forget_failure(out_dir: Path, key: str) -> None:
     """A batch that failed this bulletin marked it in the manifest; it rendered now, so the index must not say so."""
-    from .manifest import MANIFEST_NAME, Manifest
+    from bulletin.run.manifest import MANIFEST_NAME, Manifest
 
     if (Path(out_dir) / MANIFEST_NAME).exists():
         manifest = Manifest.load(out_dir)
@@ -118,9 +118,9 @@ def batch(
     notebooks_dir: Path = NotebooksDir,
 ) -> None:
     """按运行清单批量渲染通报:并行、增量(输入未变则跳过)、可续跑;单个失败不影响其他,结束时汇总。"""
-    from .batch import render_many
-    from .config import load_run
-    from .index import write_index
+    from bulletin.run.batch import render_many
+    from bulletin.config import load_run
+    from bulletin.run.index_page import write_index
 
     spec = load_run(runfile, params_dir)
     outcomes = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
@@ -139,9 +139,9 @@ def validate(
     out_dir: Path = OutDir,
 ) -> None:
     """校验区县数据,打印校验报告并写出 outputs/<区县>/validation.html。"""
-    from .config import check_id
-    from .validation import validate_district
-    from .validation_page import write_report_page
+    from bulletin.config import check_id
+    from bulletin.data.validation import validate_district
+    from bulletin.run.outputs import write_report_page
 
     _, report = validate_district(data_dir, check_id(district))
     typer.echo(report.to_text())
@@ -159,10 +159,10 @@ def ingest(
     out_dir: Path = OutDir,
 ) -> None:
     """校验并把区县数据转存为按月分区的 Parquet(仅处理导出文件有变化的区县)。"""
-    from .config import check_id
-    from .ingest import district_ids, ingest_many
-    from .validation import TABLE_LABELS
-    from .validation_page import write_report_page
+    from bulletin.config import check_id
+    from bulletin.run.ingest import district_ids, ingest_many
+    from bulletin.data.validation import TABLE_LABELS
+    from bulletin.run.outputs import write_report_page
 
     chosen = [check_id(d) for d in district] if district else district_ids(data_dir)
     if not chosen:
@@ -196,7 +196,7 @@ def ingest(
 @friendly
 def index(out_dir: Path = OutDir) -> None:
     """重建 outputs/index.html。"""
-    from .index import write_index
+    from bulletin.run.index_page import write_index
 
     typer.echo(f"索引页:{write_index(out_dir)}")
 

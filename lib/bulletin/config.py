@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ParamError
-from .periods import Period, parse_period
-from .yamlio import load_yaml
+from bulletin.errors import ConfigError, ParamError
+from bulletin.figures.periods import Period, parse_period
+from bulletin.yamlio import load_yaml
 
 KINDS: tuple[str, ...] = ("monthly", "quarterly", "half_year", "annual")
 KIND_LABELS = {"monthly": "月通报", "quarterly": "季度通报", "half_year": "半年运行分析", "annual": "年度工作总结"}

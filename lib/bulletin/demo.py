@@ -19,10 +19,10 @@ import pandas as pd
 import yaml
 from openpyxl import Workbook
 
-from .attachments import reproducible_xlsx
-from .calendar import builtin_calendar
-from .periods import parse_period
-from .tables import TABLE_NAMES
+from bulletin.document.attachments import reproducible_xlsx
+from bulletin.figures.workdays import builtin_calendar
+from bulletin.figures.periods import parse_period
+from bulletin.data.tables import TABLE_NAMES
 
 DEMO_DISTRICTS: tuple[str, ...] = ("yunhe", "tongshan", "lanxi")
 

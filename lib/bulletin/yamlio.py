@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from bulletin.errors import ConfigError
 
 
 def load_yaml(path: Path):

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import BulletinError
-from .store import STORE_DIR, ensure_store, stored_rows
-from .tables import TABLE_NAMES
-from .validation import Report
+from bulletin.errors import BulletinError
+from bulletin.data.store import STORE_DIR, ensure_store, stored_rows
+from bulletin.data.tables import TABLE_NAMES
+from bulletin.data.validation import Report
 
 _DISTRICT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 

@@ -1,7 +1,7 @@
 """Warm kernels for batch rendering: each bulletin gets a fresh kernel forked from a pre-imported zygote.
 
 A fresh `ipykernel` costs about 4 CPU-seconds before the first cell (interpreter, imports, font). A
-batch worker instead starts one zygote (`bulletin.zygote`) that pays that once; every bulletin's
+batch worker instead starts one zygote (`bulletin.run.zygote`) that pays that once; every bulletin's
 kernel is a fork of it, so kernels start in a fraction of a second and still share nothing: a
 notebook's globals, rcParams and monkey-patches die with its kernel.
 
@@ -37,7 +37,7 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-from .errors import RenderError
+from bulletin.errors import RenderError
 
 ZYGOTE_START_TIMEOUT = 120.0  # seconds; imports on a cold disk can be slow
 
@@ -62,7 +62,7 @@ class Zygote:
         self.folder = Path(tempfile.mkdtemp(prefix="bulletin-zygote-"))
         path = self.folder / "zygote.sock"
         log = open(self.folder / "zygote.log", "wb")  # noqa: SIM115 - the child keeps it
-        self.process = subprocess.Popen([sys.executable, "-m", "bulletin.zygote", str(path)], stdin=subprocess.DEVNULL,
+        self.process = subprocess.Popen([sys.executable, "-m", "bulletin.run.zygote", str(path)], stdin=subprocess.DEVNULL,
                                         stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
         log.close()
         deadline = time.monotonic() + ZYGOTE_START_TIMEOUT

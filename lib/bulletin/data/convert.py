@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schemas import DTYPES, Col
+from bulletin.data.schemas import DTYPES, Col
 
 DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",

@@ -16,11 +16,11 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
-from .convert import as_arrow, convert_frame
-from .errors import DataError
-from .io import SourceProblem, read_source, source_files
-from .schemas import REFERENCES, TABLES, column, row_rule, schema
-from .tables import TABLE_NAMES, Tables
+from bulletin.data.convert import as_arrow, convert_frame
+from bulletin.errors import DataError
+from bulletin.data.exports import SourceProblem, read_source, source_files
+from bulletin.data.schemas import REFERENCES, TABLES, column, row_rule, schema
+from bulletin.data.tables import TABLE_NAMES, Tables
 
 TABLE_LABELS = {
     "departments": "单位名单",

@@ -7,7 +7,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from bulletin.data.validation import Report
+from bulletin.document.validation_page import report_page
+
+from bulletin.errors import OutputError
 
 TMP_SUFFIX = ".tmp"
 
@@ -83,3 +86,10 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_report_page(report: Report, data_dir: Path, out_dir: Path) -> Path:
+    """Write out_dir/<district>/validation.html atomically; its path."""
+    path = Path(out_dir) / report.district / "validation.html"
+    write_atomic(path, report_page(report, data_dir).encode("utf-8"))
+    return path

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import Scheme, ScoreItem
-from .periods import Period
+from bulletin.config import Scheme, ScoreItem
+from bulletin.figures.periods import Period
 
 
 def interpolate(scale: tuple[tuple[float, float], ...], value: float) -> float:

@@ -1,17 +1,17 @@
-"""Bulletin sentences: templates over the figures dict, in official bulletin style, returned as escaped HTML."""
+"""Bulletin sentences: templates over the figures dict, in official bulletin style, returned as document blocks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .display import change_phrase, count, join_names, pct, point_change_phrase, score, score_number
-from .markup import esc, lines, para, table
-from .metrics import change
+from bulletin.document.display import change_phrase, count, join_names, pct, point_change_phrase, score, score_number
+from bulletin.document.model import Block, Paragraph, paragraphs, table
+from bulletin.figures.metrics import change
 
 ORDINALS = "一二三四五六七八九十"
 
 
-def ordinal(n: int) -> str:
+def ordinal(n: int) -> list[Block]:
     """Chinese ordinal for 1..99 (一, 十二, 二十一)."""
     if n <= 10:
         return ORDINALS[n - 1]
@@ -19,7 +19,7 @@ def ordinal(n: int) -> str:
     return (ORDINALS[tens - 1] if tens > 1 else "") + "十" + (ORDINALS[ones - 1] if ones else "")
 
 
-def _comparisons(cases: dict[str, Any]) -> str:
+def _comparisons(cases: dict[str, Any]) -> list[Block]:
     parts = []
     if cases.get("yoy") is not None:
         parts.append(f"同比{change_phrase(cases['yoy'])}")
@@ -28,24 +28,24 @@ def _comparisons(cases: dict[str, Any]) -> str:
     return ",".join(parts)
 
 
-def intro(f: dict[str, Any], scheme_name: str | None, center: str) -> str:
+def intro(f: dict[str, Any], scheme_name: str | None, center: str) -> list[Block]:
     """The opening paragraph: on what basis, and for which period, the bulletin reports."""
-    basis = f"根据《{esc(scheme_name)}》有关规定," if scheme_name else ""
-    return para(
-        f"{basis}结合{esc(center)}日常工作和政务服务平台数据,现将{esc(f['period_label'])}"
-        f"{esc(f['district_name'])}政务服务工作情况通报如下:"
-    )
+    basis = f"根据《{scheme_name}》有关规定," if scheme_name else ""
+    return [Paragraph(
+        f"{basis}结合{center}日常工作和政务服务平台数据,现将{f['period_label']}"
+        f"{f['district_name']}政务服务工作情况通报如下:"
+    )]
 
 
-def overview(f: dict[str, Any], scope: str, detail: bool = True) -> str:
+def overview(f: dict[str, Any], scope: str, detail: bool = True) -> list[Block]:
     """总体情况: 受理, 办结, 办结率, 即办件, 提前办结, 按时办结率, 超期未办 and their 同比/环比;
     with `detail`, also channels, townships, overdue by township and the busiest departments."""
     c = f.get("cases")
     if not c:
-        return ""
+        return []
     comparisons = _comparisons(c)
     text = (
-        f"{esc(f['period_label'])},{esc(scope)}政务服务共受理办件{count(c['received'])}"
+        f"{f['period_label']},{scope}政务服务共受理办件{count(c['received'])}"
         f"{(',' + comparisons) if comparisons else ''};办结{count(c['completed'])},办结率{pct(c['completion_rate'])}。"
     )
     if c["instant"]:
@@ -57,72 +57,72 @@ def overview(f: dict[str, Any], scope: str, detail: bool = True) -> str:
         text += f"按时办结率{pct(c['on_time_rate'])}"
         text += f",截至期末超期未办{count(c['overdue_open'])}。" if c["overdue_open"] else ",无超期未办件。"
     if not detail:
-        return para(text)
-    return para(text) + channels(f) + townships(f) + overdue(f) + top_departments(f)
+        return [Paragraph(text)]
+    return [Paragraph(text)] + channels(f) + townships(f) + overdue(f) + top_departments(f)
 
 
-def channels(f: dict[str, Any]) -> str:
+def channels(f: dict[str, Any]) -> list[Block]:
     """申办渠道: received per channel with its share."""
     c = f.get("cases") or {}
     listed = [(k, v) for k, v in (c.get("by_channel") or {}).items() if v]
     if not listed or not c.get("received"):
-        return ""
-    text = "、".join(f"{esc(k)}{count(v)}(占{pct(v / c['received'], 1)})" for k, v in listed)
-    return para(f"从申办渠道看,{text}。")
+        return []
+    text = "、".join(f"{k}{count(v)}(占{pct(v / c['received'], 1)})" for k, v in listed)
+    return [Paragraph(f"从申办渠道看,{text}。")]
 
 
-def townships(f: dict[str, Any]) -> str:
+def townships(f: dict[str, Any]) -> list[Block]:
     """办理地点: the district hall and each township's service center."""
     c = f.get("cases") or {}
     towns = c.get("by_township") or {}
     if not towns:
-        return ""
-    listed = "、".join(f"{esc(k)}{count(v)}" for k, v in towns.items())
-    return para(f"从办理地点看,政务服务大厅受理{count(c['hall'])},乡镇(街道)便民服务中心受理"
-                f"{count(sum(towns.values()))},其中{listed}。")
+        return []
+    listed = "、".join(f"{k}{count(v)}" for k, v in towns.items())
+    return [Paragraph(f"从办理地点看,政务服务大厅受理{count(c['hall'])},乡镇(街道)便民服务中心受理"
+                f"{count(sum(towns.values()))},其中{listed}。")]
 
 
-def overdue(f: dict[str, Any]) -> str:
+def overdue(f: dict[str, Any]) -> list[Block]:
     """超期未办 by township, with a request to act."""
     c = f.get("cases") or {}
     late = c.get("overdue_by_township") or {}
     if not late:
-        return ""
-    listed = "、".join(f"{esc(k)}{count(v)}" for k, v in late.items())
-    return para(f"乡镇(街道)超期未办件:{listed},请相关乡镇(街道)抓紧办理。")
+        return []
+    listed = "、".join(f"{k}{count(v)}" for k, v in late.items())
+    return [Paragraph(f"乡镇(街道)超期未办件:{listed},请相关乡镇(街道)抓紧办理。")]
 
 
-def top_departments(f: dict[str, Any], n: int = 5) -> str:
+def top_departments(f: dict[str, Any], n: int = 5) -> list[Block]:
     """The departments that received most cases."""
     top = list(((f.get("cases") or {}).get("by_department") or {}).items())[:n]
     if not top:
-        return ""
-    return para(f"办件量居前的单位有:{'、'.join(f'{esc(k)}{count(v)}' for k, v in top)}。")
+        return []
+    return [Paragraph(f"办件量居前的单位有:{'、'.join(f'{k}{count(v)}' for k, v in top)}。")]
 
 
-def scores_summary(f: dict[str, Any], scope: str) -> str:
+def scores_summary(f: dict[str, Any], scope: str) -> list[Block]:
     """单位绩效考核: highest, lowest, mean, spread, count above base, top 3 and bottom 3."""
     s = f.get("scores")
     if not s or not s.get("ranking"):
-        return ""
+        return []
     text = (
-        f"按照《{esc(s['scheme'])}》,对{len(s['ranking'])}个进驻单位进行了考核"
+        f"按照《{s['scheme']}》,对{len(s['ranking'])}个进驻单位进行了考核"
         f"{'(得分为期内各月得分的平均值)' if s.get('months_averaged', 1) > 1 else ''}。考核结果显示最高分{score(s['max'])},"
         f"最低分{score(s['min'])},平均分{score(s['mean'])},最高分与最低分相差{score(s['spread'])},"
-        f"{esc(scope)}{s['above_base']}个单位得分高于基准分{score_number(s['base']).rstrip('0').rstrip('.')}分。"
+        f"{scope}{s['above_base']}个单位得分高于基准分{score_number(s['base']).rstrip('0').rstrip('.')}分。"
     )
     if s["top3"]:
-        text += f"综合排名前三名的单位分别是:{esc(join_names(s['top3']))}"
-        text += f";综合排名后三名的单位分别是:{esc(join_names(s['bottom3']))}" if s["bottom3"] else ""
+        text += f"综合排名前三名的单位分别是:{join_names(s['top3'])}"
+        text += f";综合排名后三名的单位分别是:{join_names(s['bottom3'])}" if s["bottom3"] else ""
         text += "(详见附件)。"
-    return para(text)
+    return [Paragraph(text)]
 
 
-def ranking_table(f: dict[str, Any]) -> str:
+def ranking_table(f: dict[str, Any]) -> list[Block]:
     """The full ranking: 排名, 单位, category subtotals, 总分 (3 decimals)."""
     s = f.get("scores")
     if not s or not s.get("ranking"):
-        return ""
+        return []
     categories = list(dict.fromkeys(i["category"] for i in s["items"]))
     by_department = {row["department"]: row for row in f["departments"]}
     rows = []
@@ -131,21 +131,21 @@ def ranking_table(f: dict[str, Any]) -> str:
         cells = [r["rank"], r["department"]] + [score_number(d.get(f"category:{c}") or 0.0) for c in categories]
         rows.append(cells + [score_number(r["total"])])
     header = ["排名", "单位"] + categories + ["总分"]
-    return table(header, rows, cls="data ranking", numeric=[0] + list(range(2, len(header))))
+    return [table(header, rows, role="data ranking", numeric=[0] + list(range(2, len(header))))]
 
 
-def evaluations(f: dict[str, Any]) -> str:
+def evaluations(f: dict[str, Any]) -> list[Block]:
     """好差评: counts by rating, 好评率, 满意度, 差评 and their 整改."""
     e = f.get("evaluations")
     if not e or not e["total"]:
-        return ""
+        return []
     ratings = "、".join(
         f"{label}{count(e['by_rating'][key], '条')}"
         for key, label in (("5", "非常满意"), ("4", "满意"), ("3", "基本满意"), ("2", "不满意"), ("1", "非常不满意"))
         if e["by_rating"][key]
     )
     text = (
-        f"{esc(f['period_label'])}共收到办事群众评价{count(e['total'], '条')},其中线上评价{count(e['online'], '条')}、"
+        f"{f['period_label']}共收到办事群众评价{count(e['total'], '条')},其中线上评价{count(e['online'], '条')}、"
         f"线下评价{count(e['offline'], '条')}。按评价等级分,{ratings};好评率{pct(e['good_rate'])},"
         f"群众满意度{pct(e['satisfaction'])}。"
     )
@@ -153,33 +153,33 @@ def evaluations(f: dict[str, Any]) -> str:
         text += f"收到差评{count(e['bad'], '条')},已整改{count(e['rectified'], '条')},差评整改率{pct(e['rectified_rate'])}。"
     else:
         text += "未收到差评。"
-    return para(text)
+    return [Paragraph(text)]
 
 
-def complaints(f: dict[str, Any]) -> str:
+def complaints(f: dict[str, Any]) -> list[Block]:
     """投诉: total by source, by department, 办结率, 回访满意率 (never the complaint text)."""
     c = f.get("complaints")
     if not c or not c["total"]:
-        return ""
-    sources = "、".join(f"{esc(k)}{count(v)}" for k, v in c["by_source"].items())
-    text = f"{esc(f['period_label'])}共受理投诉{count(c['total'])},其中{sources}。办结{count(c['resolved'])},办结率{pct(c['resolved_rate'])}"
+        return []
+    sources = "、".join(f"{k}{count(v)}" for k, v in c["by_source"].items())
+    text = f"{f['period_label']}共受理投诉{count(c['total'])},其中{sources}。办结{count(c['resolved'])},办结率{pct(c['resolved_rate'])}"
     text += f",回访满意率{pct(c['callback_satisfied_rate'])}。" if c["callback_satisfied_rate"] is not None else "。"
-    out = [para(text)]
+    out = [Paragraph(text)]
     if c["by_department"]:
-        listed = "、".join(f"{esc(k)}{count(v)}" for k, v in list(c["by_department"].items())[:8])
-        out.append(para(f"涉及投诉较多的单位有:{listed}。"))
-    return "".join(out)
+        listed = "、".join(f"{k}{count(v)}" for k, v in list(c["by_department"].items())[:8])
+        out.append(Paragraph(f"涉及投诉较多的单位有:{listed}。"))
+    return out
 
 
-def inspections(f: dict[str, Any]) -> str:
+def inspections(f: dict[str, Any]) -> list[Block]:
     """督查发现问题: summary, then each finding with its department."""
     i = f.get("inspections")
     if not i or not i["total"]:
-        return ""
-    categories = "、".join(f"{esc(k)}{v}个" for k, v in i["by_category"].items())
+        return []
+    categories = "、".join(f"{k}{v}个" for k, v in i["by_category"].items())
     out = [
-        para(
-            f"{esc(f['period_label'])}中心督查组通过日常巡查、随机抽查等方式,共发现问题{i['total']}个"
+        Paragraph(
+            f"{f['period_label']}中心督查组通过日常巡查、随机抽查等方式,共发现问题{i['total']}个"
             f"(其中{categories}),涉及{len(i['by_department'])}个单位,合计扣分{score_number(i['deduction']).rstrip('0').rstrip('.')}分。具体如下:"
         )
     ]
@@ -187,61 +187,61 @@ def inspections(f: dict[str, Any]) -> str:
         (r["date"], r["department"], r["category"], r["finding"], score_number(r["deduction"]).rstrip("0").rstrip("."))
         for r in i["findings"]
     ]
-    out.append(table(["日期", "单位", "类别", "问题描述", "扣分"], rows, cls="data findings", numeric=[4]))
-    return "".join(out)
+    out.append(table(["日期", "单位", "类别", "问题描述", "扣分"], rows, role="data findings", numeric=[4]))
+    return out
 
 
-def other_work(f: dict[str, Any]) -> str:
+def other_work(f: dict[str, Any]) -> list[Block]:
     """便民服务, 局长进大厅 and 电子证照入库 totals, where the tables exist."""
     out = []
     s = f.get("services")
     if s and s["total"]:
-        kinds = "、".join(f"{esc(k)}{v}次" for k, v in s["by_service"].items())
-        out.append(para(f"便民利企服务方面,{s['departments']}个单位积极为群众提供延时、预约、上门等服务共{s['total']}次,其中{kinds}。"))
+        kinds = "、".join(f"{k}{v}次" for k, v in s["by_service"].items())
+        out.append(Paragraph(f"便民利企服务方面,{s['departments']}个单位积极为群众提供延时、预约、上门等服务共{s['total']}次,其中{kinds}。"))
     v = f.get("leader_visits")
     if v and v["visits"]:
         out.append(
-            para(f"“局长进大厅”活动方面,各单位负责同志进大厅{v['visits']}人次,接待办事群众{v['people_served']}人次,现场办理业务{count(v['cases_handled'])}。")
+            Paragraph(f"“局长进大厅”活动方面,各单位负责同志进大厅{v['visits']}人次,接待办事群众{v['people_served']}人次,现场办理业务{count(v['cases_handled'])}。")
         )
     c = f.get("certificates")
     if c and c["total"]:
-        kinds = "、".join(f"{esc(k)}{count(n, '个')}" for k, n in list(c["by_type"].items())[:5])
-        out.append(para(f"电子证照方面,共入库电子证照{count(c['total'], '个')},其中{kinds}。"))
-    return "".join(out)
+        kinds = "、".join(f"{k}{count(n, '个')}" for k, n in list(c["by_type"].items())[:5])
+        out.append(Paragraph(f"电子证照方面,共入库电子证照{count(c['total'], '个')},其中{kinds}。"))
+    return out
 
 
-def note(f: dict[str, Any], key: str) -> str:
+def note(f: dict[str, Any], key: str) -> list[Block]:
     """Analyst text from the district file (problems / next_steps), verbatim and escaped."""
     text = (f.get("notes") or {}).get(key)
-    return lines(text) if text else ""
+    return paragraphs(text) if text else []
 
 
-def advanced_units(f: dict[str, Any], period_word: str = "本月") -> str:
+def advanced_units(f: dict[str, Any], period_word: str = "本月") -> list[Block]:
     """先进/后进 units: the top 3 and bottom 3 of the ranking, named in a sentence."""
     s = f.get("scores")
     if not s or not s.get("top3") or not s.get("bottom3"):
-        return ""
-    return para(
-        f"根据考核结果,{period_word}{esc(join_names(s['top3']))}为先进单位,予以通报表扬;"
-        f"{esc(join_names(s['bottom3']))}为后进单位,请认真查找问题,限期整改。"
-    )
+        return []
+    return [Paragraph(
+        f"根据考核结果,{period_word}{join_names(s['top3'])}为先进单位,予以通报表扬;"
+        f"{join_names(s['bottom3'])}为后进单位,请认真查找问题,限期整改。"
+    )]
 
 
-def grades(f: dict[str, Any], period_word: str = "本季度") -> str:
+def grades(f: dict[str, Any], period_word: str = "本季度") -> list[Block]:
     """考核结果 by 等次 (好 / 较好 / 一般 ...), each grade with its units."""
     s = f.get("scores")
     if not s or not s.get("by_grade"):
-        return ""
-    parts = [f"{esc(g)}等次{len(names)}个:{esc(join_names(names))}" for g, names in s["by_grade"].items() if names]
-    return para(f"{period_word}考核结果按等次划分:" + ";".join(parts) + "。")
+        return []
+    parts = [f"{g}等次{len(names)}个:{join_names(names)}" for g, names in s["by_grade"].items() if names]
+    return [Paragraph(f"{period_word}考核结果按等次划分:" + ";".join(parts) + "。")]
 
 
-def catalog(f: dict[str, Any], period_word: str = "本期") -> str:
+def catalog(f: dict[str, Any], period_word: str = "本期") -> list[Block]:
     """事项清单: items in the catalog, shares and compression rates, added and cancelled in the period."""
     c = f.get("catalog")
     if not c or not c["items"]:
-        return ""
-    text = f"截至{esc(f['period_label'])}末,政务服务事项目录共有事项{count(c['items'], '项')}"
+        return []
+    text = f"截至{f['period_label']}末,政务服务事项目录共有事项{count(c['items'], '项')}"
     shares = []
     if c["instant_share"] is not None:
         shares.append(f"即办件占比{pct(c['instant_share'])}")
@@ -261,19 +261,19 @@ def catalog(f: dict[str, Any], period_word: str = "本期") -> str:
         text += f"{period_word}" + "、".join(changes) + ",事项清单已动态调整。"
     else:
         text += f"{period_word}事项清单无调整。"
-    return para(text)
+    return [Paragraph(text)]
 
 
-def _rate_change(name: str, this: float | None, base: float | None, word: str) -> str:
+def _rate_change(name: str, this: float | None, base: float | None, word: str) -> list[Block]:
     phrase = point_change_phrase(this, base)
     return f"{name}{pct(this)},{word}{phrase}" if phrase else ""
 
 
-def comparison(f: dict[str, Any]) -> str:
+def comparison(f: dict[str, Any]) -> list[Block]:
     """同比/环比 analysis: each count's change and each rate's change in percentage points."""
     c = f.get("cases")
     if not c:
-        return ""
+        return []
     out = []
     for key, word in (("year_ago", "同比"), ("previous", "环比")):
         base = c.get(key)
@@ -290,15 +290,15 @@ def comparison(f: dict[str, Any]) -> str:
             _rate_change("即时办结率", c["instant_same_day_rate"], base.get("instant_same_day_rate"), word),
         ) if r]
         if counts or rates:
-            out.append(para(f"与{esc(base['period_label'])}相比:" + ";".join(counts + rates) + "。"))
-    return "".join(out)
+            out.append(Paragraph(f"与{base['period_label']}相比:" + ";".join(counts + rates) + "。"))
+    return out
 
 
-def targets(f: dict[str, Any]) -> str:
+def targets(f: dict[str, Any]) -> list[Block]:
     """目标完成: each district target with its value and 达标/未达标."""
     rows = [t for t in f.get("targets") or [] if t["value"] is not None]
     if not rows:
-        return ""
+        return []
 
     def goal(t):
         shown = pct if t["metric"].endswith(("rate", "share", "compression")) else (lambda v: f"{v:g}")
@@ -309,11 +309,11 @@ def targets(f: dict[str, Any]) -> str:
 
     met = sum(1 for t in rows if t["met"])
     body = [(t["name"], goal(t), value(t), "达标" if t["met"] else "未达标") for t in rows]
-    return para(f"年初确定的{len(rows)}项目标中,已达标{met}项、未达标{len(rows) - met}项,具体如下:") + table(
-        ["目标", "目标值", "完成值", "完成情况"], body, cls="data targets", numeric=[1, 2])
+    return [Paragraph(f"年初确定的{len(rows)}项目标中,已达标{met}项、未达标{len(rows) - met}项,具体如下:"), table(
+        ["目标", "目标值", "完成值", "完成情况"], body, role="data targets", numeric=[1, 2])]
 
 
-def highlights(f: dict[str, Any]) -> str:
+def highlights(f: dict[str, Any]) -> list[Block]:
     """亮点: the period's strongest figures, stated as achievements (only those the data supports)."""
     items = []
     c = f.get("cases") or {}
@@ -332,37 +332,37 @@ def highlights(f: dict[str, Any]) -> str:
     if cert.get("total"):
         items.append(f"电子证照入库{count(cert['total'], '个')}")
     if not items:
-        return ""
-    return "".join(para(f"{i + 1}.{text}。") for i, text in enumerate(items))
+        return []
+    return [Paragraph(f"{i + 1}.{text}。") for i, text in enumerate(items)]
 
 
-def township_reports(f: dict[str, Any]) -> str:
+def township_reports(f: dict[str, Any]) -> list[Block]:
     """乡镇报送: reports due, on time, 报送及时率 and the late ones by township."""
     t = f.get("township_reports")
     if not t or not t["due"]:
-        return ""
+        return []
     text = f"各乡镇(街道)应报送材料{t['due']}份,按时报送{t['on_time']}份,报送及时率{pct(t['on_time_rate'])}"
     late = t.get("late_by_township") or {}
     if late:
-        text += ";逾期或未报送的有:" + "、".join(f"{esc(k)}{v}份" for k, v in late.items())
-    return para(text + "。")
+        text += ";逾期或未报送的有:" + "、".join(f"{k}{v}份" for k, v in late.items())
+    return [Paragraph(text + "。")]
 
 
-def attendance(f: dict[str, Any]) -> str:
+def attendance(f: dict[str, Any]) -> list[Block]:
     """考勤: findings by kind and the departments concerned (no personal names)."""
     a = f.get("attendance")
     if not a or not a["total"]:
-        return ""
-    kinds = "、".join(f"{esc(k)}{v}人次" for k, v in a["by_kind"].items())
-    units = "、".join(f"{esc(k)}{v}人次" for k, v in list(a["by_department"].items())[:8])
-    return para(f"考勤检查发现{kinds},涉及单位:{units}。")
+        return []
+    kinds = "、".join(f"{k}{v}人次" for k, v in a["by_kind"].items())
+    units = "、".join(f"{k}{v}人次" for k, v in list(a["by_department"].items())[:8])
+    return [Paragraph(f"考勤检查发现{kinds},涉及单位:{units}。")]
 
 
-def staff(f: dict[str, Any]) -> str:
+def staff(f: dict[str, Any]) -> list[Block]:
     """优秀工作人员: the top of the individual ranking, only where the district publishes names."""
     s = f.get("staff") or {}
     top = s.get("top")
     if not top:
-        return ""
-    names = "、".join(f"{esc(r['staff'])}({esc(r['department'])})" for r in top[:5])
-    return para(f"个人考评中,{names}得分居前,评为优秀工作人员。")
+        return []
+    names = "、".join(f"{r['staff']}({r['department']})" for r in top[:5])
+    return [Paragraph(f"个人考评中,{names}得分居前,评为优秀工作人员。")]

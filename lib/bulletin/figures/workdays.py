@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import CalendarError, ConfigError
-from .yamlio import load_yaml
+from bulletin.errors import CalendarError, ConfigError
+from bulletin.yamlio import load_yaml
 
 CALENDAR_FILE = "calendar.yaml"
 

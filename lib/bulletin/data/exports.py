@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .schemas import TABLES
+from bulletin.data.schemas import TABLES
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 _TOTAL_PREFIXES = ("合计", "小计", "总计", "共计")

@@ -16,14 +16,14 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .outputs import write_atomic
+from bulletin.run.outputs import write_atomic
 
 MANIFEST_NAME = ".manifest.json"
 MANIFEST_VERSION = 1
 # Libraries whose version can change a rendered byte.
 DRAWING_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "nbformat", "papermill", "ipykernel",
                      "openpyxl", "pyarrow", "pandera", "chinese-calendar")
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).parent.parent  # the whole bulletin package
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .calendar import WorkCalendar
-from .periods import Period
+from bulletin.figures.workdays import WorkCalendar
+from bulletin.figures.periods import Period
 
 INSTANT = "即办件"
 CHANNELS = ("窗口", "一网通办", "全程网办", "掌上办")

@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .calendar import load_calendar
-from . import charts
-from .charts import png_bytes
-from .config import KIND_LABELS, District, Scheme, check_id, check_kind, load_district, load_scheme
-from .figures import compute_figures, months_needed
-from .markup import esc, figure, heading
-from .narrative import ordinal
-from .periods import Period, parse_period
-from .store import load_tables
-from .tables import Tables
+from bulletin.figures.workdays import load_calendar
+from bulletin.document import charts
+from bulletin.document.charts import png_bytes
+from bulletin.config import KIND_LABELS, District, Scheme, check_id, check_kind, load_district, load_scheme
+from bulletin.figures.compute import compute_figures, months_needed
+from bulletin.document.markup import blocks_html
+from bulletin.document.model import BLOCKS_MIMETYPE, AttachmentNote, Block, Figure, Heading, Signature, TitleBlock, to_json
+from bulletin.document.narrative import ordinal
+from bulletin.figures.periods import Period, parse_period
+from bulletin.data.store import load_tables
+from bulletin.data.tables import Tables
 
 FIGURES_MIMETYPE = "application/vnd.bulletin.figures+json"
 # Seconds spent loading data and computing figures; the runner reads them for `batch --profile` and
@@ -46,12 +47,14 @@ class Bulletin:
         """The document title, e.g. 云河区政务服务工作月通报."""
         return f"{self.district.name}政务服务工作{KIND_LABELS[self.kind]}"
 
-    def show(self, html: str) -> None:
-        """Display a piece of bulletin HTML as a cell output (nothing for an empty string)."""
-        if html:
+    def show(self, blocks: list[Block]) -> None:
+        """Display blocks of the bulletin as one cell output (nothing for an empty list).
+
+        The output carries the blocks themselves (for every renderer) and their HTML (for JupyterLab)."""
+        if blocks:
             from IPython.display import display
 
-            display({"text/html": html}, raw=True)
+            display({"text/html": blocks_html(blocks), BLOCKS_MIMETYPE: [to_json(b) for b in blocks]}, raw=True)
 
     @property
     def period_word(self) -> str:
@@ -61,7 +64,7 @@ class Bulletin:
             return "上半年" if p.label.endswith("上半年") else "下半年"
         return {"month": "本月", "quarter": "本季度", "year": "全年"}.get(p.kind, p.label)
 
-    def section(self, title: str, body: str = "") -> None:
+    def section(self, title: str, body: list[Block] | None = None) -> None:
         """A numbered section (一、 二、 ...) with its body; left out entirely when the body is empty.
 
         Without a body, the heading waits for the section's first non-empty `part`."""
@@ -70,24 +73,29 @@ class Bulletin:
         if not body:
             self.pending = title
             return
-        self.sections += 1
-        self.shown.append(title)
-        self.show(heading(f"{ordinal(self.sections)}、{title}", 2) + body)
+        self.show([self._open_section(title)] + list(body))
 
-    def part(self, title: str, body: str) -> None:
+    def _open_section(self, title: str) -> Heading:
+        """The next section's numbered heading (一、 二、 ...)."""
+        self.sections += 1
+        self.subsections = 0
+        self.shown.append(title)
+        return Heading(f"{ordinal(self.sections)}、{title}", 1)
+
+    def part(self, title: str, body: list[Block]) -> None:
         """A numbered part (（一） （二） ...) of the current section; left out when the body is empty."""
         if not body:
             return
         if self.pending is not None:
             title_, self.pending = self.pending, None
-            self.section(title_, " ")
+            self.show([self._open_section(title_)])
         self.subsections += 1
-        self.show(heading(f"({ordinal(self.subsections)}){title}", 3) + body)
+        self.show([Heading(f"({ordinal(self.subsections)}){title}", 2)] + list(body))
 
     def chart(self, fig, caption: str) -> None:
         """A numbered chart (图1..图N) with its caption, embedded as PNG."""
         self.charts += 1
-        self.show(figure(png_bytes(fig), self.charts, caption))
+        self.show([Figure(png_bytes(fig), self.charts, caption)])
 
     # --- the standard charts: each is shown only when its figures exist and are not all zero ---
 
@@ -125,15 +133,8 @@ class Bulletin:
     def title_block(self) -> None:
         """The 标题/文号 block: issuer, title, issue number, period and the 示例数据 mark."""
         d, p = self.district, self.period
-        number = f"{esc(d.doc_prefix)}〔{p.year}〕{_issue_number(p)}号" if d.doc_prefix else ""
-        demo = '<div class="demo-mark">示例数据</div>' if d.demo else ""
-        self.show(
-            f'<header class="title-block">{demo}'
-            f'<div class="issuer-red">{esc(d.issuer or d.name)}</div>'
-            f'<div class="doc-number">{number}</div><hr class="red-rule"/>'
-            f'<h1 class="doc-title">{esc(self.title)}</h1>'
-            f'<div class="doc-period">({esc(p.label)})</div></header>'
-        )
+        number = f"{d.doc_prefix}〔{p.year}〕{_issue_number(p)}号" if d.doc_prefix else ""
+        self.show([TitleBlock(d.issuer or d.name, number, self.title, p.label, bool(d.demo))])
 
     def emit_figures(self) -> None:
         """Hand the figures to the runner (it writes them as <kind>.json); invisible in the bulletin."""
@@ -145,16 +146,14 @@ class Bulletin:
     def attachment_link(self) -> None:
         """The 附件 line: a relative link to <kind>.xlsx beside the page (works offline)."""
         name = f"{self.kind}.xlsx"
-        self.show(
-            f'<p class="attachment-line">附件:<a href="{esc(name)}">{esc(self.period.label)}各单位考核排名及办件数据({esc(name)})</a></p>'
-        )
+        self.show([AttachmentNote((f"{self.period.label}各单位考核排名及办件数据",), name)])
 
     def signature(self) -> None:
         """The closing block: issuer and period."""
         d = self.district
         day = self.figures.get("issue_date")
         shown = f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:10])}日" if day and len(day) == 10 else self.period.label
-        self.show(f'<footer class="signature"><div>{esc(d.issuer or d.name)}</div><div>{esc(shown)}</div></footer>')
+        self.show([Signature(d.issuer or d.name, shown)])
 
 
 def _issue_number(period: Period) -> int:

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .config import KIND_LABELS, RunSpec, kind_fits, load_district
-from .errors import BulletinError, DataError, RenderError
-from .manifest import Manifest
-from .outputs import bulletin_dir
-from .store import sources
+from bulletin.config import KIND_LABELS, RunSpec, kind_fits, load_district
+from bulletin.errors import BulletinError, DataError, RenderError
+from bulletin.run.manifest import Manifest
+from bulletin.run.outputs import bulletin_dir
+from bulletin.data.store import sources
 
 STAGE_LABELS = {"check": "参数校验", "kernel": "内核启动与通信", "setup": "导入与准备", "load": "载入数据",
                 "compute": "计算指标与得分", "cells": "图表与排版", "export": "导出网页与附件", "write": "写入文件"}
@@ -112,8 +112,8 @@ def expand(spec: RunSpec, params_dir: Path) -> tuple[list[Job], list[Outcome]]:
 
 def warm_up(inflight: Path | None = None) -> None:
     """Worker start-up: the kernel zygote and the HTML exporter, loaded once per worker."""
-    from .kernels import ZYGOTE
-    from .render import _exporter
+    from bulletin.run.kernels import ZYGOTE
+    from bulletin.document.html import _exporter
 
     if inflight is not None:
         def on_terminate(*_) -> None:  # stopped by the pool, not crashed: leave no in-flight mark behind
@@ -141,7 +141,7 @@ def _in_flight(settings: Settings, label: str):
 
 def check_district(district: str, settings: Settings) -> str:
     """Validate a district's params and data once for all its bulletins: '' if good, else the Chinese message."""
-    from .runner import check_inputs
+    from bulletin.run.runner import check_inputs
 
     try:
         with _in_flight(settings, f"check:{district}"):
@@ -158,8 +158,8 @@ def check_district(district: str, settings: Settings) -> str:
 
 def render_job(job: Job, settings: Settings) -> Outcome:
     """Render one bulletin with a warm kernel, within the time limit, retrying transient failures."""
-    from .kernels import kill_kernels, live_kernels
-    from .runner import run_bulletin
+    from bulletin.run.kernels import kill_kernels, live_kernels
+    from bulletin.run.runner import run_bulletin
 
     seconds: dict[str, float] = {}
     for attempt in range(1, settings.retries + 2):

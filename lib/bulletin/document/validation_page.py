@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .markup import esc, table
-from .tables import TABLE_NAMES
-from .validation import TABLE_LABELS, Problem, Report
+from bulletin.document.markup import block_html, esc
+from bulletin.document.model import table
+from bulletin.data.tables import TABLE_NAMES
+from bulletin.data.validation import TABLE_LABELS, Problem, Report
 
 SHOWN_PER_TABLE = 1000  # problem rows listed per table and level; the rest are counted
 
@@ -58,8 +59,8 @@ def _section(report: Report, level: str, title: str, base: Path | None) -> str:
         if not found:
             continue
         parts.append(f"<h3>{esc(TABLE_LABELS[name])}({esc(name)}):{len(found)}处</h3>")
-        parts.append(table(["文件", "Excel行", "列", "值", "规则"], _problem_rows(found[:SHOWN_PER_TABLE], base),
-                           cls="problems", numeric=(1,)))
+        parts.append(block_html(table(["文件", "Excel行", "列", "值", "规则"], _problem_rows(found[:SHOWN_PER_TABLE], base),
+                                     role="problems", numeric=(1,))))
         if len(found) > SHOWN_PER_TABLE:
             parts.append(f'<p class="more">另有{len(found) - SHOWN_PER_TABLE}处未逐条列出'
                          f"(运行 bulletin validate 可在终端查看汇总)。</p>")
@@ -83,17 +84,8 @@ def report_page(report: Report, data_dir: Path | None = None) -> str:
         "<p>行号为在 Excel 中打开该文件时看到的行号(表头行之前的标题行也计入)。错误须改正后才能生成通报;"
         "警告不影响生成,供核对。</p>"
         "<h2>各表汇总</h2>"
-        + table(["数据表", "表名", "读取行数", "错误", "警告"], counts, cls="summary", numeric=(2, 3, 4))
+        + block_html(table(["数据表", "表名", "读取行数", "错误", "警告"], counts, role="summary", numeric=(2, 3, 4)))
         + _section(report, "error", "错误", base)
         + _section(report, "warning", "警告", base)
         + "</body></html>\n"
     )
-
-
-def write_report_page(report: Report, data_dir: Path, out_dir: Path) -> Path:
-    """Write out_dir/<district>/validation.html atomically; its path."""
-    from .outputs import write_atomic
-
-    path = Path(out_dir) / report.district / "validation.html"
-    write_atomic(path, report_page(report, data_dir).encode("utf-8"))
-    return path

@@ -28,11 +28,11 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .errors import DataError
-from .io import SUFFIXES
-from .schemas import DTYPES, TABLES
-from .tables import TABLE_NAMES, Tables
-from .validation import Problem, Report, validate_district
+from bulletin.errors import DataError
+from bulletin.data.exports import SUFFIXES
+from bulletin.data.schemas import DTYPES, TABLES
+from bulletin.data.tables import TABLE_NAMES, Tables
+from bulletin.data.validation import Problem, Report, validate_district
 
 STORE_VERSION = "4"  # bump when conversion, schemas or the layout change what a stored table holds
 STORE_DIR = ".store"

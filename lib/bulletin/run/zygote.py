@@ -1,6 +1,6 @@
 """A zygote of bulletin kernels: one process pays the imports once, then forks a fresh kernel per bulletin.
 
-Started by `bulletin.kernels` as `python -m bulletin.zygote SOCKET`. It imports everything a bulletin
+Started by `bulletin.run.kernels` as `python -m bulletin.run.zygote SOCKET`. It imports everything a bulletin
 notebook uses (ipykernel, pandas, matplotlib, seaborn, the CJK font, this package), then serves
 requests on a Unix socket: each request is a kernel command line, and the answer is the pid of a
 forked child that runs that kernel. The connection stays open while the child lives and carries
@@ -34,7 +34,9 @@ def preload() -> None:
     import pyarrow.parquet  # noqa: F401
     import seaborn  # noqa: F401
 
-    from bulletin import charts, figures, narrative, report, store  # noqa: F401
+    from bulletin.data import store  # noqa: F401
+    from bulletin.document import builder, charts, narrative  # noqa: F401
+    from bulletin.figures import compute  # noqa: F401
 
     charts.apply_style()  # registers the font files and reads their metadata
     fig = charts.month_bars(["2024-01"], {"受理": [1]})

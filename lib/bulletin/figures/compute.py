@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import metrics as m
-from .calendar import WorkCalendar
-from .errors import CalendarError
-from .config import District, Scheme
-from .periods import Period
-from .scoring import average_scores, score_departments, score_summary
-from .tables import Tables
+from bulletin.figures import metrics as m
+from bulletin.figures.workdays import WorkCalendar
+from bulletin.errors import CalendarError
+from bulletin.config import District, Scheme
+from bulletin.figures.periods import Period
+from bulletin.figures.scoring import average_scores, score_departments, score_summary
+from bulletin.data.tables import Tables
 
 TREND_MONTHS = 12
 

@@ -13,17 +13,17 @@ import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from .attachments import workbook_bytes
-from .calendar import load_calendar
-from .config import KIND_LABELS, check_id, check_kind, kind_fits, load_district, load_scheme
-from .errors import DataError, ParamError, RenderError
-from .manifest import sha256_bytes
-from .outputs import bulletin_dir, publish
-from .periods import parse_period
-from .render import export_html
-from .report import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
-from .store import require_valid
-from .validation_page import write_report_page
+from bulletin.document.attachments import workbook_bytes
+from bulletin.figures.workdays import load_calendar
+from bulletin.config import KIND_LABELS, check_id, check_kind, kind_fits, load_district, load_scheme
+from bulletin.errors import DataError, ParamError, RenderError
+from bulletin.run.manifest import sha256_bytes
+from bulletin.run.outputs import bulletin_dir, publish
+from bulletin.figures.periods import parse_period
+from bulletin.document.html import export_html
+from bulletin.document.builder import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
+from bulletin.data.store import require_valid
+from bulletin.run.outputs import write_report_page
 
 KERNEL = "python3"
 # Errors raised by our own library inside the notebook: their message is meant for the user as it is.
@@ -193,7 +193,7 @@ def _take_timings(executed: nbformat.NotebookNode) -> dict[str, float]:
 
 def _execute(notebook: Path, parameters: dict, warm: bool = False) -> nbformat.NotebookNode:
     # The kernel is killed as soon as the last cell ran: its graceful shutdown costs ~0.6 s and buys nothing.
-    from .kernels import ForkKernelManager, IpcKernelManager
+    from bulletin.run.kernels import ForkKernelManager, IpcKernelManager
 
     engine = {"shutdown_kernel": "immediate", "kernel_manager_class": ForkKernelManager if warm else IpcKernelManager}
     with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .errors import ParamError
+from bulletin.errors import ParamError
 
 _QUARTER_CN = {1: "一", 2: "二", 3: "三", 4: "四"}
 _MONTH = r"(\d{4})-(0[1-9]|1[0-2])"

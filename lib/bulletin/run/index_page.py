@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .config import KIND_LABELS
-from .display import count, pct
-from .markup import esc
-from .errors import BulletinError
-from .manifest import MANIFEST_NAME
-from .outputs import write_atomic
-from .periods import parse_period
+from bulletin.config import KIND_LABELS
+from bulletin.document.display import count, pct
+from bulletin.document.markup import esc
+from bulletin.errors import BulletinError
+from bulletin.run.manifest import MANIFEST_NAME
+from bulletin.run.outputs import write_atomic
+from bulletin.figures.periods import parse_period
 
 KINDS_ORDER = {k: i for i, k in enumerate(KIND_LABELS)}
 

@@ -1,0 +1,1 @@
+"""Stage 2, tables to figures: periods, the work calendar, metrics, scoring, and the figures dict of one bulletin."""
