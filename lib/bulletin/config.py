@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bulletin.errors import ConfigError, ParamError
 from bulletin.figures.periods import Period, parse_period
+from bulletin.vocabulary import ID_PATTERN, KIND_LABELS, KINDS  # noqa: F401  (re-exported for older imports)
 from bulletin.yamlio import load_yaml
 
-KINDS: tuple[str, ...] = ("monthly", "quarterly", "half_year", "annual")
-KIND_LABELS = {"monthly": "月通报", "quarterly": "季度通报", "half_year": "半年运行分析", "annual": "年度工作总结"}
 SATISFACTION_MODES = ("good_rate", "satisfied_rate", "mean_rating")
 SOURCES = ("metric", "inspections", "manual", "bonus")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 # Per-department metrics a scheme's metric item may name (see metrics.department_metrics).
 SCORABLE_METRICS: tuple[str, ...] = (
@@ -41,7 +38,7 @@ SCORABLE_METRICS: tuple[str, ...] = (
 def check_id(value: str, what: str = "区县代码") -> str:
     """The value if it is a safe id ([a-z0-9][a-z0-9_-]*), else ParamError."""
     text = str(value)
-    if not _ID.match(text):
+    if not ID_PATTERN.match(text):
         raise ParamError(f"{what}“{text}”无效:只能由小写字母、数字、下划线和连字符组成,且以字母或数字开头。")
     return text
 

@@ -23,6 +23,7 @@ from bulletin.document.attachments import reproducible_xlsx
 from bulletin.figures.workdays import builtin_calendar
 from bulletin.figures.periods import parse_period
 from bulletin.data.tables import TABLE_NAMES
+from bulletin.vocabulary import EVAL_OFFLINE, EVAL_ONLINE, ONLINE_CHANNELS, RATING_LABELS, WINDOW
 
 DEMO_DISTRICTS: tuple[str, ...] = ("yunhe", "tongshan", "lanxi")
 
@@ -73,7 +74,6 @@ COMPLAINT_SOURCES = ("12345热线", "政务服务平台", "办不成事窗口", 
 COMPLAINT_CATEGORIES = ("服务态度", "办事效率", "政策咨询", "系统问题")
 SERVICES = ("延时服务", "预约服务", "上门服务", "午间不间断服务", "帮办代办")
 CERTIFICATES = ("营业执照", "食品经营许可证", "不动产权证书", "结婚证", "社会保障卡", "道路运输证")
-RATING_WORDS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
 @dataclass(frozen=True)
@@ -330,7 +330,7 @@ def _cases(rng, profile: Profile, items: pd.DataFrame, townships: list[str], mon
     dept_names = np.unique(department)
     online_share = dict(zip(dept_names, rng.uniform(0.15, 0.8, len(dept_names))))
     online = rng.random(n) < pd.Series(department).map(online_share).to_numpy()
-    channel = np.where(online, rng.choice(["一网通办", "全程网办", "掌上办"], n, p=[0.3, 0.45, 0.25]), "窗口")
+    channel = np.where(online, rng.choice(list(ONLINE_CHANNELS), n, p=[0.3, 0.45, 0.25]), WINDOW)
     township = np.where(rng.random(n) < 0.3, rng.choice(townships, n), "")
     order = np.lexsort((department, received.to_numpy()))
     frame = pd.DataFrame(
@@ -353,7 +353,7 @@ def _evaluations(rng, profile: Profile, cases: pd.DataFrame, end: pd.Timestamp) 
     done = cases.loc[cases["completed_at"].notna()]
     pick = done.loc[rng.random(len(done)) < 0.5]
     n = len(pick)
-    online = pick["channel"].ne("窗口").to_numpy() | (rng.random(n) < 0.3)
+    online = pick["channel"].ne(WINDOW).to_numpy() | (rng.random(n) < 0.3)
     # Offline ratings (评价器 at the window) come minutes after completion; online ones within two days.
     delay = np.where(online, rng.integers(10 * 60, 2 * 86400, n), rng.integers(30, 20 * 60, n))
     when = pick["completed_at"] + pd.to_timedelta(delay, unit="s")
@@ -370,7 +370,7 @@ def _evaluations(rng, profile: Profile, cases: pd.DataFrame, end: pd.Timestamp) 
             "eval_id": [f"PJ{profile.code}{i:08d}" for i in range(1, n + 1)],
             "case_id": pick["case_id"].to_numpy(),
             "department": pick["department"].to_numpy(),
-            "channel": np.where(online, "线上", "线下"),
+            "channel": np.where(online, EVAL_ONLINE, EVAL_OFFLINE),
             "rating": rating,
             "evaluated_at": when.to_numpy(),
             "rectified_at": rectified.to_numpy(),
@@ -502,7 +502,7 @@ def _write_district(rng, out: _Exports, months: list[str], scale: float, workday
 
     end = pd.Timestamp(last) + pd.Timedelta(days=1)
     evaluations = _evaluations(rng, profile, cases, end)
-    ratings = evaluations["rating"].map(RATING_WORDS) if profile.rating_words else evaluations["rating"].astype(str)
+    ratings = evaluations["rating"].map(RATING_LABELS) if profile.rating_words else evaluations["rating"].astype(str)
     out.monthly(pd.DataFrame({
         "评价编号": evaluations["eval_id"], "办件编号": evaluations["case_id"], "被评价单位": evaluations["department"],
         "评价渠道": evaluations["channel"], "评价等级": ratings,

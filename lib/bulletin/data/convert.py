@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bulletin.data.schemas import DTYPES, Col
+from bulletin.vocabulary import RATING_LABELS, RATING_NUMBERS
 
 DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -40,7 +41,6 @@ EARLIEST, LATEST = pd.Timestamp("1990-01-01"), pd.Timestamp("2100-01-01")
 TRUE_WORDS = ("是", "Y", "y", "YES", "Yes", "yes", "TRUE", "True", "true", "1", "1.0", "√", "进驻", "满意")
 FALSE_WORDS = ("否", "N", "n", "NO", "No", "no", "FALSE", "False", "false", "0", "0.0", "×", "未进驻", "不满意")
 BOOLS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
-RATING_WORDS = {"非常满意": 5, "满意": 4, "基本满意": 3, "不满意": 2, "非常不满意": 1}
 
 
 @dataclass(frozen=True)
@@ -133,12 +133,12 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
         fractional = numbers.notna() & (numbers % 1 != 0)
         return numbers.where(~fractional).round().astype("Int64"), bad | fractional, "应为整数"
     if kind == "rating":
-        words = text.map(RATING_WORDS)
+        words = text.map(RATING_NUMBERS)
         numbers = _numbers(text.where(words.isna(), ""))
         values = words.astype("float64").fillna(numbers)
         fractional = values.notna() & (values % 1 != 0)
         values = values.where(~fractional)
-        return values.round().astype("Int64"), filled & values.isna(), "应为1-5的整数或“非常满意/满意/基本满意/不满意/非常不满意”"
+        return values.round().astype("Int64"), filled & values.isna(), f"应为1-5的整数或“{'/'.join(RATING_LABELS.values())}”"
     if kind in ("datetime", "date"):
         values = parse_datetimes(text)
         bad = filled & values.isna()

@@ -11,6 +11,8 @@ from functools import cache
 
 import pandera.pandas as pa
 
+from bulletin.vocabulary import CHANNELS, EVAL_CHANNELS, RATING_LABELS
+
 # Column kinds: how a raw text cell is converted (see convert.py) and the dtype it ends with.
 DTYPES = {
     "text": "string",
@@ -50,10 +52,8 @@ def _opt(name: str, alias: str, kind: str = "text", **kw) -> Col:
     return Col(name, alias, kind, required=False, nullable=True, **kw)
 
 
-CHANNELS = ("窗口", "一网通办", "全程网办", "掌上办")
 ITEM_TYPES = ("即办件", "一审一核件", "承诺件")
 TOWNSHIP_KINDS = ("镇", "乡", "街道", "管委会")
-EVAL_CHANNELS = ("线上", "线下")
 ATTENDANCE_KINDS = ("迟到", "早退", "脱岗", "空岗", "请假未及时")
 
 TABLES: dict[str, tuple[Col, ...]] = {
@@ -178,21 +178,17 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "township_reports": (("township", "townships", "township"),),
 }
 
-KIND_LABELS = {
+# How each column kind reads for an analyst (docs/reference.md is generated from these).
+TYPE_LABELS = {
     "text": "文字",
     "bool": "是/否",
     "int": "整数",
     "number": "数字",
-    "rating": "评价等级(1-5或非常满意…非常不满意)",
+    "rating": f"评价等级(1-5或{'/'.join(RATING_LABELS.values())})",
     "datetime": "日期时间",
     "date": "日期",
     "month": "月份(如2024-06)",
 }
-
-
-def columns(table: str) -> tuple[Col, ...]:
-    """The declared columns of a SPEC table."""
-    return TABLES[table]
 
 
 def column(table: str, name: str) -> Col:

@@ -10,7 +10,7 @@ from typing import Any
 from bulletin.figures.workdays import load_calendar
 from bulletin.document import charts
 from bulletin.document.charts import png_bytes
-from bulletin.config import KIND_LABELS, District, Scheme, check_id, check_kind, load_district, load_scheme
+from bulletin.config import District, Scheme, check_id, check_kind, load_district, load_scheme
 from bulletin.figures.compute import compute_figures, months_needed
 from bulletin.document.markup import blocks_html
 from bulletin.document.model import BLOCKS_MIMETYPE, AttachmentNote, Block, Figure, Heading, Signature, TitleBlock, to_json
@@ -18,6 +18,7 @@ from bulletin.document.narrative import ordinal
 from bulletin.figures.periods import Period, parse_period
 from bulletin.data.store import load_tables
 from bulletin.data.tables import Tables
+from bulletin.vocabulary import bulletin_title
 
 FIGURES_MIMETYPE = "application/vnd.bulletin.figures+json"
 # Seconds spent loading data and computing figures; the runner reads them for `batch --profile` and
@@ -45,7 +46,7 @@ class Bulletin:
     @property
     def title(self) -> str:
         """The document title, e.g. 云河区政务服务工作月通报."""
-        return f"{self.district.name}政务服务工作{KIND_LABELS[self.kind]}"
+        return bulletin_title(self.district.name, self.kind)
 
     def show(self, blocks: list[Block]) -> None:
         """Display blocks of the bulletin as one cell output (nothing for an empty list).

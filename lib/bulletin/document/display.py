@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-
-def _half_up(value: float, digits: int) -> Decimal:
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+from bulletin.vocabulary import half_up as _half_up
 
 
 def _trim(number: Decimal) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from bulletin.document.display import change_phrase, count, join_names, pct, point_change_phrase, score, score_number
 from bulletin.document.model import Block, Paragraph, paragraphs, table
 from bulletin.figures.metrics import change
+from bulletin.vocabulary import RATING_LABELS
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -141,7 +142,7 @@ def evaluations(f: dict[str, Any]) -> list[Block]:
         return []
     ratings = "、".join(
         f"{label}{count(e['by_rating'][key], '条')}"
-        for key, label in (("5", "非常满意"), ("4", "满意"), ("3", "基本满意"), ("2", "不满意"), ("1", "非常不满意"))
+        for key, label in ((str(number), label) for number, label in RATING_LABELS.items())
         if e["by_rating"][key]
     )
     text = (

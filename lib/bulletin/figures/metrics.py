@@ -9,14 +9,11 @@ import pandas as pd
 
 from bulletin.figures.workdays import WorkCalendar
 from bulletin.figures.periods import Period
+from bulletin.vocabulary import (
+    CHANNELS, EVAL_OFFLINE, EVAL_ONLINE, FULLY_ONLINE, GOOD_RATINGS, RATING_PERCENT, RATINGS, SATISFIED_RATINGS,
+)
 
 INSTANT = "即办件"
-CHANNELS = ("窗口", "一网通办", "全程网办", "掌上办")
-ONLINE_CHANNELS = ("一网通办", "全程网办", "掌上办")
-FULLY_ONLINE = ("全程网办", "掌上办")
-RATINGS = (5, 4, 3, 2, 1)
-RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-_MEAN_RATING_PCT = {5: 1.0, 4: 0.8, 3: 0.6, 2: 0.4, 1: 0.2}
 
 
 def rate(numerator: float, denominator: float) -> float | None:
@@ -44,14 +41,21 @@ def compare(this: dict[str, Any], base: dict[str, Any]) -> dict[str, float | Non
     return out
 
 
-def _bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Start of the first day and start of the day after the last day."""
+def bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The period as times: start of its first day, start of the day after its last day (end excluded)."""
     return pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
 
 
-def _within(values: pd.Series, period: Period) -> pd.Series:
-    start, stop = _bounds(period)
+def within(values: pd.Series, period: Period) -> pd.Series:
+    """True where a date/time falls in the period (its first day up to the end of its last day)."""
+    start, stop = bounds(period)
     return (values >= start) & (values < stop)
+
+
+def catalog_as_of(items: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """事项目录 as of the period end: items added on or before it (or undated) and not cancelled by then."""
+    _, stop = bounds(period)
+    return items.loc[~(items["added_on"] >= stop) & ~(items["cancelled_on"] < stop)]
 
 
 def _counts(values: pd.Series) -> dict[str, int]:
@@ -66,7 +70,7 @@ def _counts(values: pd.Series) -> dict[str, int]:
 
 def case_frame(cases: pd.DataFrame, items: pd.DataFrame | None, period: Period, calendar: WorkCalendar) -> pd.DataFrame:
     """The cases a period's figures need (received in it, or still open at its start), with item type and deadline."""
-    start, stop = _bounds(period)
+    start, stop = bounds(period)
     relevant = ((cases["received_at"] >= start) & (cases["received_at"] < stop)) | (
         (cases["received_at"] < start) & ~(cases["completed_at"] < start)
     )
@@ -85,7 +89,7 @@ def case_frame(cases: pd.DataFrame, items: pd.DataFrame | None, period: Period, 
 
 def _flags(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Boolean columns per case: received, completed, instant, same_day, early, on_time, overdue_open."""
-    start, stop = _bounds(period)
+    start, stop = bounds(period)
     end_day = pd.Timestamp(period.end)
     received = (frame["received_at"] >= start) & (frame["received_at"] < stop)
     done_by_end = frame["completed_at"] < stop
@@ -177,8 +181,8 @@ def monthly_evaluations(evaluations: pd.DataFrame, months: list[str]) -> pd.Data
     month = evaluations["evaluated_at"].dt.strftime("%Y-%m")
     table = pd.DataFrame(
         {
-            "online": month[evaluations["channel"] == "线上"].value_counts(),
-            "offline": month[evaluations["channel"] == "线下"].value_counts(),
+            "online": month[evaluations["channel"] == EVAL_ONLINE].value_counts(),
+            "offline": month[evaluations["channel"] == EVAL_OFFLINE].value_counts(),
             "bad": month[evaluations["rating"] <= 2].value_counts(),
         }
     )
@@ -190,18 +194,18 @@ def _satisfaction(ratings: pd.Series, mode: str) -> float | None:
     if not total:
         return None
     if mode == "satisfied_rate":
-        return rate(ratings.isin([5, 4]).sum(), total)
+        return rate(ratings.isin(SATISFIED_RATINGS).sum(), total)
     if mode == "mean_rating":
-        return float(ratings.map(_MEAN_RATING_PCT).mean())
-    return rate((ratings >= 3).sum(), total)
+        return float(ratings.map(RATING_PERCENT).mean())
+    return rate(ratings.isin(GOOD_RATINGS).sum(), total)
 
 
 def evaluation_metrics(evaluations: pd.DataFrame, period: Period, satisfaction: str = "good_rate") -> dict[str, Any]:
     """好差评: total, by rating, 好评/差评, 好评率, 满意度 (per district setting), 差评整改率, online/offline."""
-    _, stop = _bounds(period)
-    e = evaluations.loc[_within(evaluations["evaluated_at"], period)]
+    _, stop = bounds(period)
+    e = evaluations.loc[within(evaluations["evaluated_at"], period)]
     ratings = e["rating"].astype("int64")
-    bad = ratings <= 2
+    bad = ~ratings.isin(GOOD_RATINGS)
     rectified = bad & (e["rectified_at"] < stop)
     return {
         "total": int(len(e)),
@@ -212,17 +216,17 @@ def evaluation_metrics(evaluations: pd.DataFrame, period: Period, satisfaction: 
         "satisfaction": _satisfaction(ratings, satisfaction),
         "rectified": int(rectified.sum()),
         "rectified_rate": rate(rectified.sum(), bad.sum()),
-        "online": int((e["channel"] == "线上").sum()),
-        "offline": int((e["channel"] == "线下").sum()),
+        "online": int((e["channel"] == EVAL_ONLINE).sum()),
+        "offline": int((e["channel"] == EVAL_OFFLINE).sum()),
     }
 
 
 def department_evaluation_metrics(evaluations: pd.DataFrame, period: Period, satisfaction: str = "good_rate") -> pd.DataFrame:
     """Per department: evaluations, bad, good_rate, satisfaction, rectified_rate."""
-    _, stop = _bounds(period)
-    e = evaluations.loc[_within(evaluations["evaluated_at"], period)]
+    _, stop = bounds(period)
+    e = evaluations.loc[within(evaluations["evaluated_at"], period)]
     ratings = e["rating"].astype("int64")
-    bad = ratings <= 2
+    bad = ~ratings.isin(GOOD_RATINGS)
     by = e["department"].astype(str)
     frame = pd.DataFrame(
         {
@@ -230,8 +234,8 @@ def department_evaluation_metrics(evaluations: pd.DataFrame, period: Period, sat
             "bad": bad,
             "good": ~bad,
             "rectified": bad & (e["rectified_at"] < stop),
-            "satisfied": ratings.isin([5, 4]),
-            "points": ratings.map(_MEAN_RATING_PCT),
+            "satisfied": ratings.isin(SATISFIED_RATINGS),
+            "points": ratings.map(RATING_PERCENT),
         }
     )
     sums = frame.groupby(by).sum()
@@ -250,8 +254,8 @@ def department_evaluation_metrics(evaluations: pd.DataFrame, period: Period, sat
 
 def complaint_metrics(complaints: pd.DataFrame, period: Period) -> dict[str, Any]:
     """投诉: total, by source, by department, 办结率, 回访满意率."""
-    _, stop = _bounds(period)
-    c = complaints.loc[_within(complaints["received_at"], period)]
+    _, stop = bounds(period)
+    c = complaints.loc[within(complaints["received_at"], period)]
     resolved = c["resolved_at"] < stop
     answered = c["callback_satisfied"].dropna().astype(bool)
     return {
@@ -266,8 +270,8 @@ def complaint_metrics(complaints: pd.DataFrame, period: Period) -> dict[str, Any
 
 def department_complaint_metrics(complaints: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per department: complaints received and complaint_resolved_rate."""
-    _, stop = _bounds(period)
-    c = complaints.loc[_within(complaints["received_at"], period) & complaints["department"].notna()]
+    _, stop = bounds(period)
+    c = complaints.loc[within(complaints["received_at"], period) & complaints["department"].notna()]
     frame = pd.DataFrame({"complaints": 1, "resolved": c["resolved_at"] < stop})
     sums = frame.groupby(c["department"].astype(str)).sum()
     out = pd.DataFrame(index=sums.index)
@@ -281,8 +285,7 @@ def department_complaint_metrics(complaints: pd.DataFrame, period: Period) -> pd
 
 def catalog_metrics(items: pd.DataFrame, period: Period) -> dict[str, Any]:
     """事项目录 as of the period end: items, 即办件占比, 网上可办率, 承诺时限压缩率, 环节精简率, added, cancelled."""
-    _, stop = _bounds(period)
-    in_use = items.loc[~(items["added_on"] >= stop) & ~(items["cancelled_on"] < stop)]
+    in_use = catalog_as_of(items, period)
     both = in_use[["promised_days", "legal_days"]].dropna()
     steps = in_use[["steps", "steps_before"]].dropna()
     legal = float(both["legal_days"].sum())
@@ -293,8 +296,8 @@ def catalog_metrics(items: pd.DataFrame, period: Period) -> dict[str, Any]:
         "online_rate": rate(in_use["online"].fillna(False).astype(bool).sum(), len(in_use)),
         "time_compression": 1 - float(both["promised_days"].sum()) / legal if legal else None,
         "steps_compression": 1 - float(steps["steps"].sum()) / before if before else None,
-        "added": int(_within(items["added_on"], period).sum()),
-        "cancelled": int(_within(items["cancelled_on"], period).sum()),
+        "added": int(within(items["added_on"], period).sum()),
+        "cancelled": int(within(items["cancelled_on"], period).sum()),
     }
 
 
@@ -303,7 +306,7 @@ def catalog_metrics(items: pd.DataFrame, period: Period) -> dict[str, Any]:
 
 def inspection_findings(inspections: pd.DataFrame, period: Period) -> pd.DataFrame:
     """The period's 督查 findings (date, department, category, finding, deduction), by date then department."""
-    rows = inspections.loc[_within(inspections["date"], period)]
+    rows = inspections.loc[within(inspections["date"], period)]
     cols = ["date", "department", "category", "finding", "deduction"]
     return rows.sort_values(["date", "department", "category"], kind="stable")[cols].reset_index(drop=True)
 
@@ -321,7 +324,7 @@ def inspection_metrics(inspections: pd.DataFrame, period: Period) -> dict[str, A
 
 def service_metrics(services: pd.DataFrame, period: Period) -> dict[str, Any]:
     """便民服务 (延时/预约/上门 ...): total count, by service type, departments that served."""
-    rows = services.loc[_within(services["date"], period)]
+    rows = services.loc[within(services["date"], period)]
     by_service = rows.groupby(rows["service"].astype(str))["count"].sum()
     return {
         "total": int(rows["count"].sum()),
@@ -332,7 +335,7 @@ def service_metrics(services: pd.DataFrame, period: Period) -> dict[str, Any]:
 
 def leader_visit_metrics(visits: pd.DataFrame, period: Period) -> dict[str, Any]:
     """局长进大厅: visits, people served, cases handled on site."""
-    rows = visits.loc[_within(visits["date"], period)]
+    rows = visits.loc[within(visits["date"], period)]
     return {
         "visits": int(len(rows)),
         "people_served": int(rows["people_served"].fillna(0).sum()),
@@ -357,7 +360,7 @@ def certificate_metrics(certificates: pd.DataFrame, period: Period) -> dict[str,
 
 def attendance_metrics(attendance: pd.DataFrame, period: Period) -> dict[str, Any]:
     """考勤 findings (迟到/早退/脱岗 ...): total, by kind, by department."""
-    rows = attendance.loc[_within(attendance["date"], period)]
+    rows = attendance.loc[within(attendance["date"], period)]
     return {
         "total": int(len(rows)),
         "by_kind": _counts(rows["kind"]),
@@ -380,7 +383,7 @@ def staff_ranking(staff_scores: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 def township_report_metrics(reports: pd.DataFrame, period: Period) -> dict[str, Any]:
     """乡镇报送: reports due in the period, submitted on or before the due date, 报送及时率, late by township."""
-    rows = reports.loc[_within(reports["due"], period)]
+    rows = reports.loc[within(reports["due"], period)]
     on_time = rows["submitted"].notna() & (rows["submitted"] <= rows["due"])
     return {
         "due": int(len(rows)),
@@ -392,8 +395,7 @@ def township_report_metrics(reports: pd.DataFrame, period: Period) -> dict[str, 
 
 def department_catalog_metrics(items: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per department, the catalog as of the period end: items, 即办件占比, 网上可办率."""
-    _, stop = _bounds(period)
-    in_use = items.loc[~(items["added_on"] >= stop) & ~(items["cancelled_on"] < stop)]
+    in_use = catalog_as_of(items, period)
     frame = pd.DataFrame(
         {
             "items": 1,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bulletin.config import Scheme, ScoreItem
+from bulletin.figures.metrics import within
 from bulletin.figures.periods import Period
+from bulletin.vocabulary import half_up
 
 
 def interpolate(scale: tuple[tuple[float, float], ...], value: float) -> float:
@@ -20,9 +21,8 @@ def interpolate(scale: tuple[tuple[float, float], ...], value: float) -> float:
 
 
 def round_half_up(value: float, digits: int) -> float:
-    """value rounded half-up (四舍五入) to `digits` decimals, via its shortest decimal repr."""
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    """value rounded half-up (四舍五入) to `digits` decimals, as a float (see vocabulary.half_up)."""
+    return float(half_up(value, digits))
 
 
 def _metric_points(item: ScoreItem, values: pd.Series) -> pd.Series:
@@ -33,10 +33,7 @@ def _metric_points(item: ScoreItem, values: pd.Series) -> pd.Series:
 def _inspection_points(item: ScoreItem, departments: pd.Index, inspections: pd.DataFrame | None, period: Period) -> pd.Series:
     if inspections is None:
         return pd.Series(0.0, index=departments)
-    start, stop = pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
-    rows = inspections.loc[
-        (inspections["date"] >= start) & (inspections["date"] < stop) & inspections["category"].isin(item.categories)
-    ]
+    rows = inspections.loc[within(inspections["date"], period) & inspections["category"].isin(item.categories)]
     deducted = rows.groupby(rows["department"].astype(str))["deduction"].sum().reindex(departments, fill_value=0.0)
     if item.cap is not None:
         deducted = deducted.clip(upper=item.cap)

@@ -7,7 +7,6 @@ so memory stays bounded by the largest district and the parent never holds the d
 from __future__ import annotations
 
 import multiprocessing
-import re
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -18,8 +17,7 @@ from bulletin.errors import BulletinError
 from bulletin.data.store import STORE_DIR, ensure_store, stored_rows
 from bulletin.data.tables import TABLE_NAMES
 from bulletin.data.validation import Report
-
-_DISTRICT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+from bulletin.vocabulary import ID_PATTERN
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ def district_ids(data_dir: Path) -> list[str]:
     folder = Path(data_dir)
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name != STORE_DIR and _DISTRICT_ID.match(p.name))
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name != STORE_DIR and ID_PATTERN.match(p.name))
 
 
 def ingest_district(data_dir: Path, district: str) -> Ingested:

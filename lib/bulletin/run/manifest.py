@@ -62,9 +62,14 @@ class Manifest:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if raw.get("version") == MANIFEST_VERSION:
                 return cls(path, dict(raw.get("bulletins", {})), dict(raw.get("files", {})))
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError):
             pass
         return cls(path)
+
+    def failures(self) -> dict[str, str]:
+        """Bulletins whose latest render failed: `<district>/<period>/<kind>` -> the failure message."""
+        return {key: str(entry["failed"]) for key, entry in sorted(self.bulletins.items())
+                if isinstance(entry, dict) and entry.get("failed")}
 
     def save(self) -> None:
         """Write the manifest atomically (a killed batch leaves the previous one whole)."""

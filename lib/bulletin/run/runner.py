@@ -15,7 +15,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from bulletin.document.attachments import workbook_bytes
 from bulletin.figures.workdays import load_calendar
-from bulletin.config import KIND_LABELS, check_id, check_kind, kind_fits, load_district, load_scheme
+from bulletin.config import check_id, check_kind, kind_fits, load_district, load_scheme
 from bulletin.errors import DataError, ParamError, RenderError
 from bulletin.run.manifest import sha256_bytes
 from bulletin.run.outputs import bulletin_dir, publish
@@ -24,6 +24,7 @@ from bulletin.document.html import export_html
 from bulletin.document.builder import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
 from bulletin.data.store import require_valid
 from bulletin.run.outputs import write_report_page
+from bulletin.vocabulary import bulletin_title
 
 KERNEL = "python3"
 # Errors raised by our own library inside the notebook: their message is meant for the user as it is.
@@ -107,7 +108,7 @@ def run_bulletin(
     # What papermill did not spend inside a cell is kernel start-up and messaging.
     clock.split("execute", _cell_seconds(executed, _take_timings(executed)), rest="kernel")
     figures = _figures_of(executed)
-    title = f"{settings.name}{parse_period(period).label}政务服务工作{KIND_LABELS[kind]}"
+    title = bulletin_title(settings.name, kind, parse_period(period).label)
     html = export_html(executed, title)
     _strip_volatile(executed)
     files = {
