@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # runs the ingest benchmark script
 
 
 def test_ingest_benchmark_runs_small(tmp_path: Path):

@@ -17,11 +17,13 @@ def _bar_colors(fig) -> list[tuple]:
 
 
 def test_categories_are_never_red():
+    """Channel share bars never use the red that marks units below base or overdue cases."""
     fig = share_bars({"窗口": 50, "一网通办": 20, "全程网办": 20, "掌上办": 10, "自助终端": 5, "其他": 1, "邮寄": 1, "代办": 1})
     colors = _bar_colors(fig)
     assert len(colors) == 8 and RED not in colors
 
 
 def test_units_below_base_are_red():
+    """In a ranking chart only the units scoring below the base score are red."""
     colors = _bar_colors(ranking_chart(["甲局", "乙局", "丙局"], [104.0, 100.0, 97.5], base=100))
     assert colors[:2] == [mcolors.to_rgba(PALETTE[0])] * 2 and colors[2] == RED

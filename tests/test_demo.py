@@ -63,6 +63,7 @@ def _times(values: pd.Series) -> pd.Series:
 
 
 def test_same_arguments_same_bytes(demo: Path, tmp_path: Path):
+    """The same demo arguments write the same bytes, and a re-run over a shorter range leaves no stale files."""
     write_demo(tmp_path / "data", tmp_path / "params", **MONTHS)
     assert _files(tmp_path / "data") == _files(demo / "data")
     assert _files(tmp_path / "params") == _files(demo / "params")
@@ -79,6 +80,7 @@ def test_committed_district_files_are_what_the_demo_writes(demo: Path):
 
 
 def test_run_file_written_only_when_absent(tmp_path: Path):
+    """The demo never overwrites an existing run file and writes only the districts asked for."""
     runs = tmp_path / "params" / "runs" / "demo.yaml"
     runs.parent.mkdir(parents=True)
     runs.write_text("districts: [yunhe]\nperiods: [2024-06]\n", encoding="utf-8")
@@ -90,11 +92,13 @@ def test_run_file_written_only_when_absent(tmp_path: Path):
 
 @pytest.mark.parametrize("district", DEMO_DISTRICTS)
 def test_tables_have_the_chinese_headers(demo: Path, district: str):
+    """Every demo export carries the Chinese headers a real export has."""
     for table, header in HEADERS.items():
         assert list(_raw(demo, district, table).columns) == header, (district, table)
 
 
 def test_each_district_exports_its_own_way(demo: Path):
+    """Each demo district exports differently: UTF-8 BOM, GB18030 with slashed dates and rating words, xlsx tables."""
     yunhe = (demo / "data" / "yunhe" / "cases" / "2024-06.csv").read_bytes()
     assert yunhe.startswith(b"\xef\xbb\xbf") and "受理时间" in yunhe.decode("utf-8-sig")
     assert _raw(demo, "yunhe", "evaluations")["评价等级"].isin(list("12345")).all()
@@ -113,6 +117,7 @@ def test_each_district_exports_its_own_way(demo: Path):
 
 @pytest.mark.parametrize("district", DEMO_DISTRICTS)
 def test_raw_exports_are_consistent(demo: Path, district: str):
+    """The raw demo exports hold together: unique ids, completed after received, known departments, items and channels."""
     cases = _raw(demo, district, "cases")
     assert cases["办件编号"].is_unique
     received, completed = _times(cases["受理时间"]), _times(cases["办结时间"])
@@ -132,6 +137,7 @@ def test_raw_exports_are_consistent(demo: Path, district: str):
 
 @pytest.mark.parametrize("district", DEMO_DISTRICTS)
 def test_demo_data_validates_and_is_consistent(demo: Path, district: str):
+    """Every demo district validates without errors and fills every optional table at a realistic size."""
     tables, report = validate_district(demo / "data", district)
     assert report.ok, report.to_text()
     cases = tables.cases
@@ -154,6 +160,7 @@ def test_demo_data_validates_and_is_consistent(demo: Path, district: str):
 
 @pytest.mark.parametrize("district", DEMO_DISTRICTS)
 def test_district_settings_load(demo: Path, district: str):
+    """The demo's district files load as settings with notes for every demo period and targets."""
     settings = load_district(demo / "params", district)
     profile = PROFILES[district]
     assert settings.demo and settings.scoring == "demo" and settings.name == profile.name
@@ -164,6 +171,7 @@ def test_district_settings_load(demo: Path, district: str):
 
 
 def test_complaint_content_holds_fake_personal_data(demo: Path):
+    """Demo complaint texts carry well-formed fake phone and ID numbers, so masking is tested on realistic input."""
     content = _raw(demo, "yunhe", "complaints")["内容"]
     assert content.str.contains(r"1\d{10}").all()
     ids = content.str.extract(r"(\d{17}[\dX])")[0].dropna()

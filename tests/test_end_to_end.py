@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from bulletin.cli import app
 from conftest import make_project, parse_when, read_raw
 
+pytestmark = pytest.mark.slow  # real notebook renders through the CLI
+
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = "tongshan"
 PERIOD = "2024-06"

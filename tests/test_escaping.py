@@ -18,6 +18,8 @@ from browser import chromium, load_offline
 from bulletin.cli import app
 from conftest import cli_args, make_project
 
+pytestmark = pytest.mark.slow  # a real render, opened in a browser
+
 DISTRICT = "tongshan"
 PERIOD = "2024-06"
 ENCODING = "gb18030"  # tongshan's exports

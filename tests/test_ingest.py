@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from typer.testing import CliRunner
 
 from bulletin.cli import app
@@ -66,6 +68,7 @@ def test_ingest_unknown_district_is_a_clear_message(tmp_path: Path):
     assert "nowhere" in result.output and "找不到区县数据目录" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow  # a pool of worker processes
 def test_ingest_many_in_two_processes(tmp_path: Path):
     """Two worker processes give the same results as one; store folders only, never hidden folders, count as districts."""
     data = tmp_path / "data"

@@ -15,6 +15,8 @@ from bulletin.document.display import pct
 from bulletin.run.index_page import write_index
 from conftest import ROOT, make_project, parse_when, read_raw
 
+pytestmark = pytest.mark.slow  # renders every kind of bulletin
+
 DISTRICTS = ["yunhe", "lanxi"]
 PERIODS = {"monthly": "2024-06", "quarterly": "2024-Q2", "half_year": "2024-H1", "annual": "2024-01..2024-11"}
 BOUNDS = {"monthly": ("2024-06-01", "2024-07-01"), "quarterly": ("2024-04-01", "2024-07-01"),
@@ -45,6 +47,7 @@ def _page(project: Path, district: str, kind: str) -> tuple[str, str, dict]:
 @pytest.mark.parametrize("district", DISTRICTS)
 @pytest.mark.parametrize("kind", list(PERIODS))
 def test_stated_figures_match_raw_exports(project: Path, district: str, kind: str):
+    """Each kind's received and complaint counts equal sums over the raw exports, and the page states them."""
     _, text, figures = _page(project, district, kind)
     cases = read_raw(project / "data" / district / "cases")
     received = parse_when(cases["受理时间"])
@@ -65,6 +68,7 @@ def test_stated_figures_match_raw_exports(project: Path, district: str, kind: st
 @pytest.mark.parametrize("district", DISTRICTS)
 @pytest.mark.parametrize("kind", list(PERIODS))
 def test_no_residue_and_self_contained(project: Path, district: str, kind: str):
+    """No kind's page shows template residue, scripts or remote links, and its figures are numbered 图1..图N."""
     html, text, _ = _page(project, district, kind)
     assert not RESIDUE.search(text), RESIDUE.search(text).group(0)
     assert "<script" not in html.lower() and "http://" not in html and "https://" not in html
@@ -74,6 +78,7 @@ def test_no_residue_and_self_contained(project: Path, district: str, kind: str):
 
 
 def test_each_kind_has_its_sections(project: Path):
+    """Each kind's page has the section headings of its seed bulletin."""
     expect = {
         "monthly": ["一、总体运行情况", "二、单位绩效考核排名", "先进单位", "三、好差评工作情况", "四、投诉办理情况", "五、督查发现问题",
                     "存在问题", "下步工作安排"],
@@ -88,6 +93,7 @@ def test_each_kind_has_its_sections(project: Path):
 
 
 def test_half_year_has_four_charts_and_analysis(project: Path):
+    """The half-year analysis has at least four charts and compares with the same half a year earlier."""
     html, text, figures = _page(project, "yunhe", "half_year")
     assert html.count('<figure class="chart">') >= 4
     base = figures["cases"]["year_ago"]
@@ -95,6 +101,7 @@ def test_half_year_has_four_charts_and_analysis(project: Path):
 
 
 def test_annual_targets_table_states_each_target(project: Path):
+    """The annual summary names every target with a value and states how many were met."""
     _, text, figures = _page(project, "lanxi", "annual")
     for t in figures["targets"]:
         if t["value"] is not None:
@@ -104,6 +111,7 @@ def test_annual_targets_table_states_each_target(project: Path):
 
 
 def test_quarterly_grades_follow_the_scheme(project: Path):
+    """The quarterly bulletin counts units per grade as the scheme grades their totals."""
     _, text, figures = _page(project, "yunhe", "quarterly")
     by_grade = figures["scores"]["by_grade"]
     for grade, names in by_grade.items():
@@ -113,6 +121,7 @@ def test_quarterly_grades_follow_the_scheme(project: Path):
 
 
 def test_index_lists_every_bulletin_with_working_links(project: Path):
+    """The index links every rendered bulletin and each district's validation report, and every link resolves."""
     out = project / "outputs"
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+\.html)"', index)
@@ -124,6 +133,7 @@ def test_index_lists_every_bulletin_with_working_links(project: Path):
 
 
 def test_index_is_newest_first(project: Path):
+    """The index lists the newest period first, a month before the quarter and half-year that end with it."""
     index = (project / "outputs" / "index.html").read_text(encoding="utf-8")
     order = [m.split("/")[1] for m in re.findall(r'href="([^"]+\.html)"', index) if not m.endswith("/validation.html")]
     assert list(dict.fromkeys(order)) == ["2024-01..2024-11", "2024-06", "2024-Q2", "2024-H1"]

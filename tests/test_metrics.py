@@ -182,6 +182,7 @@ def test_case_invariants(rows):
 
 
 def test_department_catalog_metrics_sum_to_catalog():
+    """Per-department catalog counts add up to the district catalog as of the period end."""
     per = m.department_catalog_metrics(_items(), JUNE)
     assert per["items"].to_dict() == {"甲局": 1, "乙局": 2}
     assert per.loc["乙局", "item_online_rate"] == pytest.approx(0.5)
@@ -189,6 +190,7 @@ def test_department_catalog_metrics_sum_to_catalog():
 
 
 def test_township_report_timeliness():
+    """Township reports due in the period count as on time only when submitted by their due date."""
     reports = pd.DataFrame(
         {
             "township": ["东镇", "东镇", "西乡", "西乡"],
@@ -205,6 +207,7 @@ def test_township_report_timeliness():
 
 
 def test_staff_ranking_shares_ranks_on_ties():
+    """Staff ranking uses only the period's month and gives tied scores the same rank."""
     scores = pd.DataFrame(
         {
             "month": ["2024-06", "2024-06", "2024-06", "2024-05"],
@@ -219,6 +222,7 @@ def test_staff_ranking_shares_ranks_on_ties():
 
 
 def test_attendance_counts():
+    """Attendance findings are counted by kind and department within the period only."""
     rows = pd.DataFrame(
         {
             "date": pd.to_datetime(["2024-06-03", "2024-06-04", "2024-07-01"]),
@@ -232,6 +236,7 @@ def test_attendance_counts():
 
 
 def test_targets_met_and_unknown():
+    """A target is met, missed, or unknown (None) when its figure is absent."""
     from bulletin.config import Target
 
     targets = [Target("online_rate", "网上可办率", min=1.0), Target("completion_rate", "办结率", min=0.99),
@@ -241,6 +246,7 @@ def test_targets_met_and_unknown():
 
 
 def test_compare_counts_relative_rates_in_points():
+    """同比/环比 compare counts as relative change and rates as differences in fraction points."""
     this = {"received": 120, "completed": 100, "instant": 0, "early": 5, "overdue_open": 0,
             "completion_rate": 0.95, "instant_same_day_rate": None, "on_time_rate": 0.99}
     base = {"received": 100, "completed": 100, "instant": 0, "early": 10, "overdue_open": 3,
@@ -252,6 +258,7 @@ def test_compare_counts_relative_rates_in_points():
 
 
 def test_issue_date_is_fifth_workday_after_period():
+    """The issue date is the fifth working day after the period, 调休 days counted, 7 days beyond the calendar."""
     from bulletin.figures.compute import issue_date
 
     assert issue_date(CAL, parse_period("2024-09")) == "2024-10-12"  # 国庆 off, 10-12 (Sat) is a 调休 workday
@@ -259,6 +266,7 @@ def test_issue_date_is_fifth_workday_after_period():
 
 
 def test_certificates_by_type_and_month():
+    """Certificate counts are summed by type and by month over the period's months only."""
     rows = pd.DataFrame({"month": ["2024-04", "2024-05", "2024-05", "2024-07"], "cert_type": ["营业执照", "营业执照", "结婚证", "营业执照"],
                          "count": [3, 4, 5, 100]})
     got = m.certificate_metrics(rows, parse_period("2024-Q2"))

@@ -24,6 +24,7 @@ def _code(nb: nbformat.NotebookNode) -> list[str]:
 
 @pytest.mark.parametrize("kind", list(KIND_LABELS))
 def test_committed_without_outputs(kind: str):
+    """Committed notebooks hold no outputs and no execution counts."""
     nb = nbformat.read(NOTEBOOKS / f"{kind}.ipynb", as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -47,6 +48,7 @@ def layout(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(KIND_LABELS))
 def test_default_parameters_run_from_the_notebooks_folder(layout: Path, kind: str):
     """What happens when an analyst opens a notebook in JupyterLab and runs all cells, unchanged."""

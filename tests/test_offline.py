@@ -21,6 +21,7 @@ def loads(trust_project: Path) -> dict[str, object]:
         return {p.relative_to(out).as_posix(): load_offline(browser, p) for p in pages_of(out)}
 
 
+@pytest.mark.slow
 def test_every_page_is_checked(loads: dict):
     """Each kind's page of each district, the index and the validation reports are among the pages loaded."""
     expected = {f"{d}/{p}/{k}.html" for d in TRUST_DISTRICTS for k, p in TRUST_PERIODS.items()} | {"index.html"}
@@ -28,11 +29,13 @@ def test_every_page_is_checked(loads: dict):
     assert expected <= set(loads)
 
 
+@pytest.mark.slow
 def test_no_network_request(loads: dict):
     """Loading any page asks the network for nothing (fonts, scripts, styles and images are all inline)."""
     assert {name: load.requests for name, load in loads.items() if load.requests} == {}
 
 
+@pytest.mark.slow
 def test_no_console_or_script_error(loads: dict):
     """No page logs a console error or throws, and none opens a dialog."""
     bad = {name: load.console_errors + load.page_errors + load.dialogs for name, load in loads.items()
@@ -40,6 +43,7 @@ def test_no_console_or_script_error(loads: dict):
     assert bad == {}
 
 
+@pytest.mark.slow
 def test_charts_decode_with_size(loads: dict):
     """Every chart image decodes to a non-empty bitmap; bulletins have charts (half-year analysis at least 4)."""
     for name, load in loads.items():
@@ -52,6 +56,7 @@ def test_charts_decode_with_size(loads: dict):
             assert load.images, name
 
 
+@pytest.mark.slow
 def test_chinese_text_is_shown(loads: dict):
     """Each page shows Chinese text: the bulletin's headings or the index title."""
     for name, load in loads.items():
@@ -62,6 +67,7 @@ def test_chinese_text_is_shown(loads: dict):
             assert "示例数据" in load.text and "一、" in load.text, name
 
 
+@pytest.mark.slow
 def test_checker_sees_what_it_must_refuse(tmp_path: Path):
     """The browser check itself catches a remote image, a stylesheet, a console error and script that runs."""
     page = tmp_path / "bad.html"
@@ -91,6 +97,7 @@ def test_missing_browser_fails_under_ci(monkeypatch):
         browser.require_chromium()
 
 
+@pytest.mark.slow
 def test_validation_report_shows_bad_values_as_text(loads: dict):
     """A validation page lists the bad cells' values as literal text; a value that is markup does not run."""
     load = loads[f"{BROKEN_DISTRICT}/validation.html"]
@@ -98,6 +105,7 @@ def test_validation_report_shows_bad_values_as_text(loads: dict):
     assert load.pwned is None and load.scripts == 0 and not load.handlers
 
 
+@pytest.mark.slow
 def test_index_links_each_validation_report(loads: dict):
     """The index links every district's validation report page."""
     links = loads["index.html"].links

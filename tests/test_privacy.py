@@ -11,6 +11,8 @@ import pytest
 
 from conftest import TRUST_DISTRICTS, TRUST_PERIODS, read_raw
 
+pytestmark = pytest.mark.slow  # reads the rendered trust project (real batch render)
+
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
 # Any ID-number-shaped string (region, birth date 19xx/20xx, valid check digit), not a float's digits.

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import TRUST_PERIODS, cli_args
 
+pytestmark = pytest.mark.slow  # renders the trust project again in a subprocess
+
 DISTRICT = "tongshan"
 
 

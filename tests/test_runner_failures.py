@@ -14,6 +14,8 @@ from bulletin.run import outputs
 from bulletin.cli import app
 from conftest import ROOT, TRUST_PERIODS, fill_disk_on_write
 
+pytestmark = pytest.mark.slow  # real renders that fail at each stage
+
 DISTRICT = "tongshan"
 PERIOD = TRUST_PERIODS["monthly"]
 

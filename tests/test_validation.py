@@ -38,6 +38,7 @@ def district(tmp_path: Path) -> Path:
 
 
 def test_gbk_csv_with_title_row_and_total_row(tmp_path: Path):
+    """A GBK CSV with a title row and a 合计 row reads with Excel row numbers and the total dropped."""
     path = _write(tmp_path / "cases.csv", "云河区2024年6月办件明细表,,,,,,\n" + CASES_HEADER
                   + "c1,公安局,A1,,窗口,2024年6月3日 09:12,2024年6月3日\n合计,1,,,,,\n", "gbk")
     raw = read_source(path, "cases")
@@ -47,12 +48,14 @@ def test_gbk_csv_with_title_row_and_total_row(tmp_path: Path):
 
 
 def test_english_headers_full_width_and_spaces_are_normalized(tmp_path: Path):
+    """English headers, full-width digits and stray spaces are normalized."""
     path = _write(tmp_path / "departments.csv", "department , 窗口数\n  公安局　,１２\n")
     raw = read_source(path, "departments")
     assert raw.frame.loc[2].to_dict() == {"department": "公安局", "windows": "12"}
 
 
 def test_xlsx_with_merged_title_and_unknown_columns(tmp_path: Path):
+    """An xlsx with a merged title row reads from its header row and names the unknown columns it ignores."""
     book = Workbook()
     sheet = book.active
     sheet.append(["桐山县进驻单位名单"])
@@ -69,6 +72,7 @@ def test_xlsx_with_merged_title_and_unknown_columns(tmp_path: Path):
 
 
 def test_valid_district_types_columns(district: Path):
+    """A valid district comes out typed: datetimes, empty cells as missing, booleans and integers."""
     tables, report = validate_district(district.parent, "d1")
     assert report.ok, report.to_text()
     cases = tables.cases
@@ -95,6 +99,7 @@ def test_valid_district_types_columns(district: Path):
     ],
 )
 def test_each_rule_names_file_row_and_column(district: Path, row: str, column: str, rule: str):
+    """Each broken rule is reported with its file, Excel row, column and rule."""
     bad = _write(district / "cases" / "2024-07.csv", CASES_HEADER + "c8,公安局,A1,,窗口,2024-07-01,\n" + row + "\n")
     _, report = validate_district(district.parent, "d1")
     assert not report.ok
@@ -104,6 +109,7 @@ def test_each_rule_names_file_row_and_column(district: Path, row: str, column: s
 
 
 def test_all_problems_of_a_table_are_reported_at_once(district: Path):
+    """All problems of a table are reported at once, not the first only."""
     _write(district / "cases" / "2024-07.csv",
            CASES_HEADER + "c8,民政局,A1,,窗口,2024-07-01,\nc9,公安局,A1,,飞鸽,2024-07-01,\nc10,公安局,A1,,窗口,明天,\n")
     _, report = validate_district(district.parent, "d1")
@@ -111,6 +117,7 @@ def test_all_problems_of_a_table_are_reported_at_once(district: Path):
 
 
 def test_missing_required_column_names_it(district: Path):
+    """A missing required column is an error that names the column."""
     _write(district / "cases" / "2024-07.csv", "办件编号,受理单位,事项编码,申办渠道,办结时间\nc8,公安局,A1,窗口,\n")
     _, report = validate_district(district.parent, "d1")
     assert any("受理时间" in p.column and p.rule == "缺少必需的列" for p in report.errors)
@@ -119,12 +126,14 @@ def test_missing_required_column_names_it(district: Path):
 @pytest.mark.parametrize(("content", "rule"), [(b"", "文件为空"), (b"\x00\x01\x02binary", "不是文本格式"),
                                                 (b"a,b\n1,2\n", "找不到表头行")])
 def test_unreadable_files_are_reported(district: Path, content: bytes, rule: str):
+    """An unreadable export file is an error naming the file, not a crash."""
     (district / "cases" / "2024-07.csv").write_bytes(content)
     _, report = validate_district(district.parent, "d1")
     assert any(rule in p.rule and p.file.endswith("2024-07.csv") for p in report.errors)
 
 
 def test_ratings_as_labels_and_numbers(district: Path):
+    """Ratings given as words or numbers both come out as the numbers 1-5."""
     _write(district / "evaluations.csv", "评价编号,被评价单位,评价渠道,评价等级,评价时间,整改时间\n"
            "e1,公安局,线上,非常满意,2024-06-03,\ne2,公安局,线下,2,2024-06-03,2024-06-05\ne3,税务局,线上,不满意,2024-06-04,\n")
     tables, report = validate_district(district.parent, "d1")
@@ -133,6 +142,7 @@ def test_ratings_as_labels_and_numbers(district: Path):
 
 
 def test_rating_out_of_range_is_an_error(district: Path):
+    """A rating outside 1-5 or an unknown word is an error on its row and column."""
     _write(district / "evaluations.csv", "评价编号,被评价单位,评价渠道,评价等级,评价时间\ne1,公安局,线上,6,2024-06-03\n"
            "e2,公安局,线上,很好,2024-06-03\n")
     _, report = validate_district(district.parent, "d1")
@@ -140,6 +150,7 @@ def test_rating_out_of_range_is_an_error(district: Path):
 
 
 def test_store_caches_and_revalidates_when_a_file_changes(district: Path):
+    """The store reuses validated tables and validates again when an export changes."""
     data_dir = district.parent
     first = load_tables(data_dir, "d1")
     assert len(list((data_dir / STORE_DIR / "d1").iterdir())) == 1
