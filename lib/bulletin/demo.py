@@ -23,7 +23,7 @@ from bulletin.document.attachments import reproducible_xlsx
 from bulletin.figures.workdays import builtin_calendar
 from bulletin.figures.periods import parse_period
 from bulletin.data.tables import TABLE_NAMES
-from bulletin.vocabulary import EVAL_OFFLINE, EVAL_ONLINE, ONLINE_CHANNELS, RATING_LABELS, WINDOW
+from bulletin.vocabulary import EVAL_OFFLINE, EVAL_ONLINE, INSTANT, ITEM_TYPES, ONLINE_CHANNELS, RATING_LABELS, WINDOW
 
 DEMO_DISTRICTS: tuple[str, ...] = ("yunhe", "tongshan", "lanxi")
 
@@ -231,9 +231,9 @@ def _items(rng: np.random.Generator, profile: Profile, stationed: list[str], fir
     per_department = rng.integers(8, 30, len(stationed))
     department = np.repeat(stationed, per_department)
     n = len(department)
-    kind = rng.choice(["即办件", "一审一核件", "承诺件"], n, p=[0.42, 0.23, 0.35])
-    legal = np.where(kind == "即办件", 0, rng.choice([5, 10, 15, 20, 30, 60], n))
-    promised = np.where(kind == "即办件", 0, np.maximum(1, np.ceil(legal * rng.uniform(0.1, 0.5, n)))).astype(int)
+    kind = rng.choice(list(ITEM_TYPES), n, p=[0.42, 0.23, 0.35])
+    legal = np.where(kind == INSTANT, 0, rng.choice([5, 10, 15, 20, 30, 60], n))
+    promised = np.where(kind == INSTANT, 0, np.maximum(1, np.ceil(legal * rng.uniform(0.1, 0.5, n)))).astype(int)
     before = rng.integers(3, 9, n)
     steps = np.minimum(before, rng.integers(1, 4, n))
     span = (last - first).days
@@ -298,7 +298,7 @@ def _cases(rng, profile: Profile, items: pd.DataFrame, townships: list[str], mon
     popularity = rng.pareto(1.2, len(items)) + 0.2
     popularity = np.minimum(popularity, np.quantile(popularity, 0.98))  # no single item takes most of the cases
     popularity = np.where(items["added_on"].notna() | items["cancelled_on"].notna(), popularity * 0.05, popularity)
-    popularity = np.where(items["item_type"] == "即办件", popularity * 3, popularity)  # a hall's busiest items are 即办
+    popularity = np.where(items["item_type"] == INSTANT, popularity * 3, popularity)  # a hall's busiest items are 即办
     item = rng.choice(len(items), n, p=popularity / popularity.sum())
     day = _random_days(rng, workdays, month_of_day, month_index)
     # A case only uses an item in the catalog on its day; otherwise its department's first (permanent) item.
@@ -312,7 +312,7 @@ def _cases(rng, profile: Profile, items: pd.DataFrame, townships: list[str], mon
     department = items["department"].to_numpy()[item]
     received = pd.Series(day.astype("datetime64[ns]")) + pd.to_timedelta(
         8.5 * 3600 + rng.integers(0, 9 * 3600, n), unit="s")
-    instant = item_type == "即办件"
+    instant = item_type == INSTANT
     promised = items["promised_days"].to_numpy()[item].astype(float)
     late = rng.random(n) < 0.015
     work = np.where(instant, np.where(rng.random(n) < 0.97, 0, rng.integers(1, 3, n)),

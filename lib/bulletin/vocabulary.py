@@ -1,5 +1,5 @@
-"""The project's vocabulary, defined once: channels, rating labels and their numbers, bulletin kinds and
-their labels, the id pattern, half-up rounding and the bulletin title.
+"""The project's vocabulary, defined once: channels, item types, rating labels and their numbers, bulletin kinds
+and their labels, the id pattern, half-up rounding and the bulletin title.
 
 Every stage (data, figures, document, run) imports these; a second literal copy elsewhere is a bug
 waiting for the day the two differ. Standard library only, so any stage may import it.
@@ -15,6 +15,10 @@ WINDOW = "窗口"
 CHANNELS: tuple[str, ...] = (WINDOW, "一网通办", "全程网办", "掌上办")
 ONLINE_CHANNELS: tuple[str, ...] = tuple(c for c in CHANNELS if c != WINDOW)
 FULLY_ONLINE: tuple[str, ...] = ("全程网办", "掌上办")  # 全程网办率: nothing handed in at a window
+
+# 办件类型 of an item (SPEC items.item_type); 即办件 are done on the spot (即时办结率).
+INSTANT = "即办件"
+ITEM_TYPES: tuple[str, ...] = (INSTANT, "一审一核件", "承诺件")
 
 # 评价渠道 of an evaluation (SPEC evaluations.channel).
 EVAL_ONLINE, EVAL_OFFLINE = "线上", "线下"

@@ -11,7 +11,7 @@ from functools import cache
 
 import pandera.pandas as pa
 
-from bulletin.vocabulary import CHANNELS, EVAL_CHANNELS, RATING_LABELS
+from bulletin.vocabulary import CHANNELS, EVAL_CHANNELS, ITEM_TYPES, RATING_LABELS
 
 # Column kinds: how a raw text cell is converted (see convert.py) and the dtype it ends with.
 DTYPES = {
@@ -52,7 +52,6 @@ def _opt(name: str, alias: str, kind: str = "text", **kw) -> Col:
     return Col(name, alias, kind, required=False, nullable=True, **kw)
 
 
-ITEM_TYPES = ("即办件", "一审一核件", "承诺件")
 TOWNSHIP_KINDS = ("镇", "乡", "街道", "管委会")
 ATTENDANCE_KINDS = ("迟到", "早退", "脱岗", "空岗", "请假未及时")
 
@@ -178,7 +177,7 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "township_reports": (("township", "townships", "township"),),
 }
 
-# How each column kind reads for an analyst (docs/reference.md is generated from these).
+# How each column kind reads for an analyst (docs/tables.md is generated from these by scripts/write_docs.py).
 TYPE_LABELS = {
     "text": "文字",
     "bool": "是/否",

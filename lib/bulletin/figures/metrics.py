@@ -10,10 +10,8 @@ import pandas as pd
 from bulletin.figures.workdays import WorkCalendar
 from bulletin.figures.periods import Period
 from bulletin.vocabulary import (
-    CHANNELS, EVAL_OFFLINE, EVAL_ONLINE, FULLY_ONLINE, GOOD_RATINGS, RATING_PERCENT, RATINGS, SATISFIED_RATINGS,
+    CHANNELS, EVAL_OFFLINE, EVAL_ONLINE, FULLY_ONLINE, GOOD_RATINGS, INSTANT, RATING_PERCENT, RATINGS, SATISFIED_RATINGS,
 )
-
-INSTANT = "即办件"
 
 
 def rate(numerator: float, denominator: float) -> float | None:
