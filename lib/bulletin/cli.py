@@ -16,7 +16,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="政务服务
 DataDir = typer.Option(Path("data"), "--data-dir", help="输入数据目录")
 ParamsDir = typer.Option(Path("params"), "--params-dir", help="参数目录")
 OutDir = typer.Option(Path("outputs"), "--out-dir", help="输出目录")
-NotebooksDir = typer.Option(Path("notebooks"), "--notebooks-dir", help="通报笔记本目录")
+NotebooksDir = typer.Option(None, "--notebooks-dir", help="通报笔记本目录(默认为 notebooks/,不存在时用安装包自带的笔记本)")
 
 
 def friendly(command):
@@ -47,7 +47,7 @@ def demo(
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
-    notebooks_dir: Path = NotebooksDir,
+    notebooks_dir: Optional[Path] = NotebooksDir,
 ) -> None:
     """生成示例数据并渲染全部示例通报及索引页。"""
     from bulletin.run.batch import render_many
@@ -75,7 +75,7 @@ def run(
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
-    notebooks_dir: Path = NotebooksDir,
+    notebooks_dir: Optional[Path] = NotebooksDir,
 ) -> None:
     """渲染一期通报。"""
     from bulletin.config import check_id, load_district
@@ -115,7 +115,7 @@ def batch(
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
-    notebooks_dir: Path = NotebooksDir,
+    notebooks_dir: Optional[Path] = NotebooksDir,
 ) -> None:
     """按运行清单批量渲染通报:并行、增量(输入未变则跳过)、可续跑;单个失败不影响其他,结束时汇总。"""
     from bulletin.run.batch import render_many

@@ -47,9 +47,14 @@ class RunResult:
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 
 
+PACKAGED_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
 def default_notebooks_dir() -> Path:
-    """notebooks/ of the working directory (the project root)."""
-    return Path("notebooks")
+    """notebooks/ of the working directory (the project root) when it exists, else the notebooks installed with the
+    package: a project edits its own copies (`bulletin init` writes them), a bare folder still renders."""
+    project = Path("notebooks")
+    return project if project.is_dir() else PACKAGED_NOTEBOOKS
 
 
 def check_parameters(district: str, period: str, kind: str, params_dir: Path) -> tuple[str, str, str]:
