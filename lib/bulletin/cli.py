@@ -43,6 +43,27 @@ def friendly(command):
 
 @app.command()
 @friendly
+def init(
+    folder: Path = typer.Argument(..., help="新项目文件夹(不存在则新建)"),
+    district: str = typer.Option(..., "--district", help="区县代码:小写字母、数字、下划线、连字符,如 yunhe"),
+    name: str = typer.Option(..., "--name", help="单位名称,如 云河区"),
+    scope: Optional[str] = typer.Option(None, "--scope", help="句中所用范围,如 全区(默认按名称末字推断)"),
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="发文单位(默认为“名称+政务服务中心”)"),
+    force: bool = typer.Option(False, "--force", help="文件夹非空也写入:保留已有参数和数据,只更新笔记本"),
+) -> None:
+    """新建一个单位自己的通报项目:笔记本、参数(区县、考核办法、工作日历)、数据文件夹及说明。"""
+    from bulletin.project import DATA_NOTE, init_project
+
+    written, kept = init_project(folder, district, name, scope=scope, issuer=issuer, force=force)
+    typer.echo(f"已在 {folder} 写入 {len(written)} 个文件" + (f",保留已有文件 {len(kept)} 个" if kept else "") + "。")
+    typer.echo(f"下一步:把导出的表放入 {folder / 'data' / district}(见其中的 {DATA_NOTE}),"
+               f"修改 {folder / 'params' / 'districts' / (district + '.yaml')},然后在该文件夹中运行:")
+    typer.echo(f"  bulletin validate --district {district}")
+    typer.echo(f"  bulletin run --district {district} --period 2024-06 --kind monthly")
+
+
+@app.command()
+@friendly
 def demo(
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
