@@ -112,8 +112,9 @@ def expand(spec: RunSpec, params_dir: Path) -> tuple[list[Job], list[Outcome]]:
 
 def warm_up(inflight: Path | None = None) -> None:
     """Worker start-up: the kernel zygote and the HTML exporter, loaded once per worker."""
-    from bulletin.run.kernels import ZYGOTE
     from bulletin.document.html import _exporter
+    from bulletin.run.kernels import start_warm_kernels
+    from bulletin.run.runner import KERNEL, KERNEL_ARGUMENTS
 
     if inflight is not None:
         def on_terminate(*_) -> None:  # stopped by the pool, not crashed: leave no in-flight mark behind
@@ -122,7 +123,7 @@ def warm_up(inflight: Path | None = None) -> None:
 
         signal.signal(signal.SIGTERM, on_terminate)
     _exporter()
-    ZYGOTE.start()
+    start_warm_kernels(KERNEL, KERNEL_ARGUMENTS)  # forked from a zygote, or (without fork) started ahead
 
 
 @contextmanager

@@ -198,9 +198,10 @@ def _take_timings(executed: nbformat.NotebookNode) -> dict[str, float]:
 
 def _execute(notebook: Path, parameters: dict, warm: bool = False) -> nbformat.NotebookNode:
     # The kernel is killed as soon as the last cell ran: its graceful shutdown costs ~0.6 s and buys nothing.
-    from bulletin.run.kernels import ForkKernelManager, IpcKernelManager
+    from bulletin.run.kernels import IpcKernelManager, warm_kernel_manager_class
 
-    engine = {"shutdown_kernel": "immediate", "kernel_manager_class": ForkKernelManager if warm else IpcKernelManager}
+    manager = warm_kernel_manager_class() if warm else IpcKernelManager
+    engine = {"shutdown_kernel": "immediate", "kernel_manager_class": manager}
     with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
         try:
             return papermill.execute_notebook(
