@@ -52,17 +52,26 @@ echo "下载 Linux x86-64 的依赖(按 constraints.txt 锁定的版本)..."
 : > "$OUT/MISSING-windows.txt"
 if [ "$WINDOWS" = 1 ]; then
   echo "下载 Windows x86-64 的二进制依赖(PyPI 上有的)..."
-  # Pure-Python wheels (*-none-any) serve both systems; only the compiled ones need a Windows build.
-  for whl in "$OUT"/wheels/*.whl; do
-    case "$whl" in *-none-any.whl) continue ;; esac
-    base=$(basename "$whl")
-    name=$(echo "$base" | cut -d- -f1)
-    version=$(echo "$base" | cut -d- -f2)
-    case "$base" in *win_amd64*) continue ;; esac
-    if ! "$PYTHON" -m pip download -q --no-deps -d "$OUT/wheels" --only-binary=:all: --platform win_amd64 \
-         --python-version "$PY_VERSION" --implementation cp "$name==$version" 2>/dev/null; then
-      echo "$name==$version" >> "$OUT/MISSING-windows.txt"
-    fi
+  WIN="--only-binary=:all: --platform win_amd64 --python-version $PY_VERSION --implementation cp"
+  if ! "$PYTHON" -m pip download -q -d "$OUT/wheels" -c "$ROOT/constraints.txt" $WIN "$REQ" 2>/dev/null; then
+    # Some package has no Windows wheel: fetch the others one by one and list the missing ones.
+    # Pure-Python wheels (*-none-any) serve both systems; only the compiled ones need a Windows build.
+    for whl in "$OUT"/wheels/*.whl; do
+      case "$whl" in *-none-any.whl|*win_amd64*) continue ;; esac
+      base=$(basename "$whl")
+      name=$(echo "$base" | cut -d- -f1)
+      version=$(echo "$base" | cut -d- -f2)
+      ls "$OUT"/wheels/"$name"-"$version"-*win_amd64.whl >/dev/null 2>&1 && continue
+      "$PYTHON" -m pip download -q --no-deps -d "$OUT/wheels" $WIN "$name==$version" 2>/dev/null \
+        || echo "$name==$version" >> "$OUT/MISSING-windows.txt"
+    done
+  fi
+  # pip evaluates environment markers for this machine: dependencies only Windows has (colorama, pywinpty ...)
+  # are asked for explicitly.
+  "$PYTHON" "$ROOT/scripts/windows_requirements.py" "$OUT/wheels" | while read -r requirement; do
+    [ -n "$requirement" ] || continue
+    "$PYTHON" -m pip download -q -d "$OUT/wheels" -c "$ROOT/constraints.txt" $WIN "$requirement" 2>/dev/null \
+      || echo "$requirement" >> "$OUT/MISSING-windows.txt"
   done
   if [ -s "$OUT/MISSING-windows.txt" ]; then
     echo "注意:以下包在 PyPI 上没有 Windows x86-64 的 wheel(见 MISSING-windows.txt):" >&2

@@ -59,3 +59,20 @@ def test_core_wheelhouse_installs_offline_and_renders_a_new_project(tmp_path: Pa
     assert "凤城县" in html
     assert {p.name for p in out.iterdir()} >= {"monthly.html", "monthly.json", "monthly.xlsx", "monthly.ipynb"}
     assert str(ROOT) not in (out / "monthly.ipynb").read_text(encoding="utf-8")
+
+
+def test_windows_only_dependencies_are_found_in_wheel_metadata(tmp_path: Path):
+    """Dependencies marked for Windows only are listed for the wheelhouse; unconditional and extra-only ones are not."""
+    import runpy
+    import zipfile
+
+    metadata = ("Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"
+                "Requires-Dist: colorama>=0.4; sys_platform == \"win32\"\n"
+                "Requires-Dist: pywinpty>=2; os_name == \"nt\"\n"
+                "Requires-Dist: pexpect; sys_platform != \"win32\"\n"
+                "Requires-Dist: pandas\n"
+                "Requires-Dist: pytest; extra == \"dev\" and sys_platform == \"win32\"\n")
+    with zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.whl", "w") as archive:
+        archive.writestr("demo-1.0.dist-info/METADATA", metadata)
+    windows_only = runpy.run_path(str(ROOT / "scripts" / "windows_requirements.py"))["windows_only"]
+    assert windows_only(tmp_path) == ["colorama>=0.4", "pywinpty>=2"]
