@@ -76,3 +76,23 @@ def test_windows_only_dependencies_are_found_in_wheel_metadata(tmp_path: Path):
         archive.writestr("demo-1.0.dist-info/METADATA", metadata)
     windows_only = runpy.run_path(str(ROOT / "scripts" / "windows_requirements.py"))["windows_only"]
     assert windows_only(tmp_path) == ["colorama>=0.4", "pywinpty>=2"]
+
+
+def test_core_modules_import_no_extra():
+    """The command line, runner and batch import neither Dask, JupyterLab, jupytext nor a test tool (core install)."""
+    code = ("import sys, bulletin.cli, bulletin.run.batch, bulletin.run.runner, bulletin.project; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'dask', 'distributed', 'jupyterlab', 'jupytext', 'pytest', 'hypothesis', 'playwright', 'psutil'}))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_scheduler_without_cluster_extra_says_what_to_install(monkeypatch):
+    """`batch --scheduler` without dask distributed installed fails with a Chinese message naming bulletin[cluster]."""
+    from bulletin.errors import BulletinError
+    from bulletin.run.batch import DaskPool
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    with pytest.raises(BulletinError, match=r"bulletin\[cluster\]"):
+        DaskPool("tcp://127.0.0.1:8786")
