@@ -108,3 +108,29 @@ def test_runner_falls_back_to_packaged_notebooks(tmp_path: Path, monkeypatch):
     assert default_notebooks_dir() == PACKAGED_NOTEBOOKS
     (tmp_path / "notebooks").mkdir()
     assert default_notebooks_dir() == Path("notebooks")
+
+
+def test_init_into_the_current_empty_folder(tmp_path: Path, monkeypatch):
+    """`bulletin init .` in an empty folder fills that folder."""
+    monkeypatch.chdir(tmp_path)
+    result = _init(".", "--district", "here", "--name", "本区")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "params/districts/here.yaml").exists()
+    assert not [p for p in tmp_path.parent.iterdir() if p.name.startswith(".tmp") or "-init-" in p.name]
+
+
+def test_failed_init_leaves_nothing_half_written(tmp_path: Path, monkeypatch):
+    """A write that fails part-way leaves neither the project folder nor a staging folder behind."""
+    calls = []
+    real = Path.write_bytes
+
+    def failing(self, data):
+        calls.append(self)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    result = _init(str(tmp_path / "office"), "--district", "fengcheng", "--name", "凤城县")
+    assert result.exit_code == 1 and "写入" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []

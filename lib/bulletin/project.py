@@ -139,7 +139,7 @@ def init_project(folder: Path, district: str, name: str, *, scope: str | None = 
     name = check_name(name)
     scope = check_name(scope) if scope else scope_of(name)
     issuer = check_name(issuer) if issuer else f"{name}政务服务中心"
-    folder = Path(folder)
+    folder = Path(folder).absolute()
     if folder.exists() and not folder.is_dir():
         raise ParamError(f"“{folder}”已存在且不是文件夹,未写入任何内容。")
     occupied = folder.is_dir() and any(folder.iterdir())
@@ -159,10 +159,12 @@ def init_project(folder: Path, district: str, name: str, *, scope: str | None = 
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        if not occupied:
-            if folder.is_dir():
-                folder.rmdir()  # empty: replaced by the staged folder in one rename
-            os.replace(staging, folder)
+        if not folder.exists():
+            os.replace(staging, folder)  # the whole project appears in one rename
+            written = [folder / relative for relative in files]
+        elif not occupied:  # an empty folder (perhaps the current one): its few top-level entries are renamed in
+            for entry in sorted(staging.iterdir()):
+                os.replace(entry, folder / entry.name)
             written = [folder / relative for relative in files]
         else:
             for relative in files:
