@@ -40,7 +40,12 @@ mkdir -p "$OUT/wheels"
 OUT=$(cd "$OUT" && pwd)
 echo "构建 bulletin 的 wheel ..."
 rm -f "$OUT"/wheels/bulletin-*.whl
-"$PYTHON" -m pip wheel -q --no-deps -w "$OUT/wheels" "$ROOT"
+# From a clean copy of what the package is made of: a build/ folder left in the checkout could add stale modules.
+SRC=$(mktemp -d)
+trap 'rm -rf "$SRC"' EXIT
+cp "$ROOT/pyproject.toml" "$ROOT/README.md" "$SRC/"
+(cd "$ROOT" && tar cf - --exclude=__pycache__ --exclude='*.egg-info' lib) | (cd "$SRC" && tar xf -)
+"$PYTHON" -m pip wheel -q --no-deps -w "$OUT/wheels" "$SRC"
 WHEEL=$(ls "$OUT"/wheels/bulletin-*.whl | head -n 1)
 REQ="$WHEEL"
 [ -n "$EXTRAS" ] && REQ="$WHEEL[$EXTRAS]"
