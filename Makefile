@@ -1,19 +1,34 @@
-# Two commands on a fresh machine: `make demo` and `make test`. Both set up .venv first.
+# Two commands on a fresh machine: `make demo` and `make test`. Each installs into .venv what it needs:
+#   demo       the core install (renders bulletins from the command line) + the CJK font
+#   lab        + [lab]      JupyterLab and jupytext, to edit the notebooks
+#   test/setup + [lab,cluster,dev]  everything the tests exercise (Dask, pytest, hypothesis, playwright) + chromium
+# Each set has its own stamp, so `make demo` then `make test` adds the extras, and editing pyproject.toml or
+# constraints.txt reinstalls. `make wheelhouse` builds the offline bundle (scripts/build-wheelhouse.sh).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP_INSTALL := $(BIN)/python -m pip install -q -c constraints.txt
 
-.PHONY: setup demo test lab fonts browser clean
+.PHONY: setup demo test lab fonts browser wheelhouse clean
 
-setup: $(STAMP) fonts browser
-
-$(STAMP): pyproject.toml constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+
+$(VENV)/.installed-core: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (bulletin)" >/dev/null
-	touch $(STAMP)
+	touch $@
+
+$(VENV)/.installed-lab: $(VENV)/.installed-core
+	$(PIP_INSTALL) -e '.[lab]'
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-core
+	$(PIP_INSTALL) -e '.[lab,cluster,dev]'
+	touch $@ $(VENV)/.installed-lab
+
+setup: $(VENV)/.installed-test fonts browser
 
 fonts:
 	@sh scripts/install-fonts.sh
@@ -22,16 +37,20 @@ fonts:
 browser:
 	@sh scripts/install-browser.sh
 
-demo: setup
+demo: $(VENV)/.installed-core fonts
 	$(BIN)/bulletin demo
 
 test: setup
 	$(BIN)/python -m pytest
 
 # The notebooks' default parameters read the demo district yunhe: write the demo first if it is missing.
-lab: setup
+lab: $(VENV)/.installed-lab fonts
 	test -d data/yunhe || $(BIN)/bulletin demo
 	$(BIN)/jupyter lab notebooks/
+
+# Offline bundle for machines without internet: wheels (Linux and Windows x86-64), fonts, install scripts.
+wheelhouse:
+	sh scripts/build-wheelhouse.sh wheelhouse
 
 clean:
 	rm -rf $(VENV) outputs/* data/*

@@ -16,7 +16,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="政务服务
 DataDir = typer.Option(Path("data"), "--data-dir", help="输入数据目录")
 ParamsDir = typer.Option(Path("params"), "--params-dir", help="参数目录")
 OutDir = typer.Option(Path("outputs"), "--out-dir", help="输出目录")
-NotebooksDir = typer.Option(Path("notebooks"), "--notebooks-dir", help="通报笔记本目录")
+NotebooksDir = typer.Option(None, "--notebooks-dir", help="通报笔记本目录(默认为 notebooks/,不存在时用安装包自带的笔记本)")
 
 
 def friendly(command):
@@ -43,11 +43,32 @@ def friendly(command):
 
 @app.command()
 @friendly
+def init(
+    folder: Path = typer.Argument(..., help="新项目文件夹(不存在则新建)"),
+    district: str = typer.Option(..., "--district", help="区县代码:小写字母、数字、下划线、连字符,如 yunhe"),
+    name: str = typer.Option(..., "--name", help="单位名称,如 云河区"),
+    scope: Optional[str] = typer.Option(None, "--scope", help="句中所用范围,如 全区(默认按名称末字推断)"),
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="发文单位(默认为“名称+政务服务中心”)"),
+    force: bool = typer.Option(False, "--force", help="文件夹非空也写入:保留已有参数和数据,只更新笔记本"),
+) -> None:
+    """新建一个单位自己的通报项目:笔记本、参数(区县、考核办法、工作日历)、数据文件夹及说明。"""
+    from bulletin.project import DATA_NOTE, init_project
+
+    written, kept = init_project(folder, district, name, scope=scope, issuer=issuer, force=force)
+    typer.echo(f"已在 {folder} 写入 {len(written)} 个文件" + (f",保留已有文件 {len(kept)} 个" if kept else "") + "。")
+    typer.echo(f"下一步:把导出的表放入 {folder / 'data' / district}(见其中的 {DATA_NOTE}),"
+               f"修改 {folder / 'params' / 'districts' / (district + '.yaml')},然后在该文件夹中运行:")
+    typer.echo(f"  bulletin validate --district {district}")
+    typer.echo(f"  bulletin run --district {district} --period 2024-06 --kind monthly")
+
+
+@app.command()
+@friendly
 def demo(
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
-    notebooks_dir: Path = NotebooksDir,
+    notebooks_dir: Optional[Path] = NotebooksDir,
 ) -> None:
     """生成示例数据并渲染全部示例通报及索引页。"""
     from bulletin.run.batch import render_many
@@ -75,7 +96,7 @@ def run(
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
-    notebooks_dir: Path = NotebooksDir,
+    notebooks_dir: Optional[Path] = NotebooksDir,
 ) -> None:
     """渲染一期通报。"""
     from bulletin.config import check_id, load_district
@@ -115,7 +136,7 @@ def batch(
     data_dir: Path = DataDir,
     params_dir: Path = ParamsDir,
     out_dir: Path = OutDir,
-    notebooks_dir: Path = NotebooksDir,
+    notebooks_dir: Optional[Path] = NotebooksDir,
 ) -> None:
     """按运行清单批量渲染通报:并行、增量(输入未变则跳过)、可续跑;单个失败不影响其他,结束时汇总。"""
     from bulletin.run.batch import render_many

@@ -24,9 +24,12 @@ from bulletin.figures.workdays import builtin_calendar
 from bulletin.figures.periods import parse_period
 from bulletin.data.tables import TABLE_NAMES
 from bulletin.vocabulary import EVAL_OFFLINE, EVAL_ONLINE, INSTANT, ITEM_TYPES, ONLINE_CHANNELS, RATING_LABELS, WINDOW
+from bulletin.project import scheme_text
 
 DEMO_DISTRICTS: tuple[str, ...] = ("yunhe", "tongshan", "lanxi")
 
+DEMO_SCHEME_TITLE = "政务服务工作绩效考核办法(示例)"
+DEMO_SCHEME_HEADER = "政务服务工作绩效考核办法(示例)——示例数据所用的考核办法。"
 DEPARTMENTS = (
     "市场监督管理局", "公安局", "人力资源和社会保障局", "不动产登记中心", "税务局", "住房和城乡建设局",
     "自然资源局", "交通运输局", "卫生健康委员会", "民政局", "教育局", "医疗保障局", "生态环境局",
@@ -464,6 +467,10 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
         _write_district(rng, exports, months, scale, workdays, month_of_day, first.start, last.end)
         exports.remove_stale()
         _write_params(Path(params_dir), profile)
+    scheme = Path(params_dir) / "scoring" / "demo.yaml"
+    if not scheme.exists():  # the scheme a new project gets from `bulletin init`, named as the demo's
+        scheme.parent.mkdir(parents=True, exist_ok=True)
+        scheme.write_text(scheme_text(DEMO_SCHEME_TITLE, DEMO_SCHEME_HEADER), encoding="utf-8")
     runs = Path(params_dir) / "runs" / "demo.yaml"
     if not runs.exists():
         runs.parent.mkdir(parents=True, exist_ok=True)

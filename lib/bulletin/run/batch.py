@@ -112,8 +112,9 @@ def expand(spec: RunSpec, params_dir: Path) -> tuple[list[Job], list[Outcome]]:
 
 def warm_up(inflight: Path | None = None) -> None:
     """Worker start-up: the kernel zygote and the HTML exporter, loaded once per worker."""
-    from bulletin.run.kernels import ZYGOTE
     from bulletin.document.html import _exporter
+    from bulletin.run.kernels import start_warm_kernels
+    from bulletin.run.runner import KERNEL, KERNEL_ARGUMENTS
 
     if inflight is not None:
         def on_terminate(*_) -> None:  # stopped by the pool, not crashed: leave no in-flight mark behind
@@ -122,7 +123,7 @@ def warm_up(inflight: Path | None = None) -> None:
 
         signal.signal(signal.SIGTERM, on_terminate)
     _exporter()
-    ZYGOTE.start()
+    start_warm_kernels(KERNEL, KERNEL_ARGUMENTS)  # forked from a zygote, or (without fork) started ahead
 
 
 @contextmanager
@@ -252,7 +253,7 @@ class DaskPool:
         try:
             from distributed import Client
         except ImportError as exc:
-            raise BulletinError("未安装 dask distributed,无法连接集群(pip install distributed)。") from exc
+            raise BulletinError("未安装 Dask 集群组件,无法使用 --scheduler:请安装 pip install 'bulletin[cluster]'(即 dask 与 distributed)。") from exc
         try:
             self.client = Client(address, timeout="20s")
         except (OSError, TimeoutError) as exc:
@@ -327,8 +328,10 @@ def render_many(
     profile: bool = False,
 ) -> list[Outcome]:
     """Render every job of the run spec not already current, with a progress bar and a summary; every outcome."""
+    from bulletin.run.runner import default_notebooks_dir
+
     settings = Settings(Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve(),
-                        Path(notebooks_dir or "notebooks").resolve(), timeout, retries)
+                        Path(notebooks_dir or default_notebooks_dir()).resolve(), timeout, retries)
     all_jobs, refused = expand(spec, settings.params_dir)
     manifest = Manifest.load(settings.out_dir)
     todo, outcomes = plan(all_jobs, settings, manifest, force)

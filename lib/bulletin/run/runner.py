@@ -48,9 +48,14 @@ class RunResult:
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 
 
+PACKAGED_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
 def default_notebooks_dir() -> Path:
-    """notebooks/ of the working directory (the project root)."""
-    return Path("notebooks")
+    """notebooks/ of the working directory (the project root) when it exists, else the notebooks installed with the
+    package: a project edits its own copies (`bulletin init` writes them), a bare folder still renders."""
+    project = Path("notebooks")
+    return project if project.is_dir() else PACKAGED_NOTEBOOKS
 
 
 def check_parameters(district: str, period: str, kind: str, params_dir: Path) -> tuple[str, str, str]:
@@ -194,9 +199,10 @@ def _take_timings(executed: nbformat.NotebookNode) -> dict[str, float]:
 
 def _execute(notebook: Path, parameters: dict, warm: bool = False) -> nbformat.NotebookNode:
     # The kernel is killed as soon as the last cell ran: its graceful shutdown costs ~0.6 s and buys nothing.
-    from bulletin.run.kernels import ForkKernelManager, IpcKernelManager
+    from bulletin.run.kernels import IpcKernelManager, warm_kernel_manager_class
 
-    engine = {"shutdown_kernel": "immediate", "kernel_manager_class": ForkKernelManager if warm else IpcKernelManager}
+    manager = warm_kernel_manager_class() if warm else IpcKernelManager
+    engine = {"shutdown_kernel": "immediate", "kernel_manager_class": manager}
     with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
         try:
             return papermill.execute_notebook(
