@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bulletin.config import check_id
-from bulletin.data.schemas import KIND_LABELS as COLUMN_KINDS
+from bulletin.data.schemas import TYPE_LABELS as COLUMN_KINDS
 from bulletin.data.schemas import TABLES
 from bulletin.data.tables import TABLE_NAMES
 from bulletin.data.validation import TABLE_LABELS
