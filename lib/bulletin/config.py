@@ -526,3 +526,12 @@ def load_run(path: Path, params_dir: Path) -> RunSpec:
         check_kind(kind)
     return RunSpec(tuple(dict.fromkeys(districts)), tuple(dict.fromkeys(periods)), tuple(dict.fromkeys(kinds)),
                    tuple(f.warnings))
+
+
+def params_warnings(params_dir: Path, district: str) -> tuple[District, list[str]]:
+    """The district's settings and the warnings of its params files (district and scoring scheme); errors raise."""
+    settings = load_district(params_dir, district)
+    warnings = list(settings.warnings)
+    if settings.scoring:
+        warnings += load_scheme(params_dir, settings.scoring).warnings
+    return settings, warnings

@@ -62,8 +62,9 @@ class Zygote:
         self.folder = Path(tempfile.mkdtemp(prefix="bulletin-zygote-"))
         path = self.folder / "zygote.sock"
         log = open(self.folder / "zygote.log", "wb")  # noqa: SIM115 - the child keeps it
-        self.process = subprocess.Popen([sys.executable, "-m", "bulletin.run.zygote", str(path)], stdin=subprocess.DEVNULL,
-                                        stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
+        command = [sys.executable, "-m", "bulletin.run.zygote", str(path), str(os.getpid())]  # it dies with us
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                        cwd=self.folder)
         log.close()
         deadline = time.monotonic() + ZYGOTE_START_TIMEOUT
         while not path.exists():
