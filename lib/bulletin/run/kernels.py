@@ -174,7 +174,7 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         """Fork the kernel; the connection file was written by pre_launch as usual."""
         env = dict(kwargs.get("env") or os.environ)
-        cwd = kwargs.get("cwd")
+        cwd = kwargs.get("cwd") or os.getcwd()  # papermill runs the kernel in its cwd by changing into it
         self.process = ForkedProcess(list(cmd), str(cwd) if cwd else None, env)
         self.pid = self.pgid = self.process.pid  # the child calls setsid: its own process group
         self.cwd = cwd or Path.cwd()
