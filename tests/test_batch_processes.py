@@ -35,8 +35,10 @@ def _batch(project: Path, out: Path, periods: list[str], mark: str, jobs: int = 
             str(project / "data"), "--params-dir", str(project / "params"), "--out-dir", str(out),
             "--notebooks-dir", str(ROOT / "notebooks")]
     env = {**os.environ, "BULLETIN_TEST_MARK": mark}
+    # Default Ctrl-C handling as in a terminal, even when the tests themselves run in the background (where the
+    # shell starts them with SIGINT ignored, which children would inherit).
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _marked(mark: str) -> list[int]:
@@ -138,3 +140,24 @@ def test_two_batches_on_one_out_dir_keep_both(project: Path, tmp_path: Path):
     assert keys <= set(Manifest.load(out).bulletins)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(f"2024-0{m}/monthly.html" in index for m in (3, 4, 5, 6))
+
+
+def test_bad_params_fail_only_their_district(tmp_path: Path):
+    """In a run, a district whose file has `kinds: 5` (or a scheme with `grades: 5`) fails alone with the Chinese
+    message; the good district's jobs are planned; unknown keys come back as warnings."""
+    from bulletin.config import RunSpec
+    from bulletin.run.batch_plan import expand
+
+    params = tmp_path / "params"
+    (params / "districts").mkdir(parents=True)
+    (params / "scoring").mkdir()
+    (params / "districts" / "good.yaml").write_text("name: 好区\nkinds: [monthly]\nsatisfation: x\n", encoding="utf-8")
+    (params / "districts" / "bad.yaml").write_text("name: 坏区\nkinds: 5\n", encoding="utf-8")
+    (params / "districts" / "badscheme.yaml").write_text("name: 坏区\nscoring: s\n", encoding="utf-8")
+    (params / "scoring" / "s.yaml").write_text("name: 办法\ncategories:\n  - name: 类\n    items:\n"
+                                                "      - {id: x, source: manual, max: 5}\ngrades: 5\n", encoding="utf-8")
+    expanded = expand(RunSpec(("good", "bad", "badscheme"), ("2024-06",), None), params)
+    assert [j.key for j in expanded.jobs] == ["good/2024-06/monthly"]
+    messages = {o.job.district: o.message for o in expanded.refused}
+    assert "kinds 应为列表" in messages["bad"] and "grades 应为列表" in messages["badscheme"]
+    assert any("是否应为 satisfaction" in w for w in expanded.warnings)
