@@ -194,3 +194,15 @@ def test_scores_incomplete_names_missing_month():
     assert "2024年6月没有办件数据" in scores_incomplete(tables, scheme, PERIOD)
     assert scores_incomplete(tables, scheme, parse_period("2024-05")) == ""
     assert "缺少督查" in scores_incomplete(Tables(cases=cases), scheme, parse_period("2024-05"))
+
+
+def test_bulletin_says_why_it_names_no_units():
+    """With all totals equal the 先进/后进 paragraph and the score summary say why none is named, and name nobody."""
+    from bulletin.document import narrative
+
+    s = _summary([100.0] * 8)
+    f = {"scores": {**s, "scheme": "办法", "months_averaged": 1, "items": []}, "departments": []}
+    advanced = " ".join(b.text for b in narrative.advanced_units(f))
+    summary = " ".join(b.text for b in narrative.scores_summary(f, "全区"))
+    assert "得分相同" in advanced and "不通报先进单位和后进单位" in advanced and "单位00" not in advanced
+    assert "不列先进和后进单位" in summary and "前三名" not in summary
