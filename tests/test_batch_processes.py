@@ -161,3 +161,25 @@ def test_bad_params_fail_only_their_district(tmp_path: Path):
     messages = {o.job.district: o.message for o in expanded.refused}
     assert "kinds 应为列表" in messages["bad"] and "grades 应为列表" in messages["badscheme"]
     assert any("是否应为 satisfaction" in w for w in expanded.warnings)
+
+
+def test_unlistable_district_inputs_fail_only_that_district(tmp_path: Path, monkeypatch):
+    """When a district's exports cannot even be listed (e.g. a refused link), only its bulletins fail in planning."""
+    from bulletin.errors import DataError
+    from bulletin.run import batch_plan
+
+    def listing(data_dir, district):
+        if district == "bad":
+            raise DataError("数据文件夹 bad 无法读取。")
+        return []
+
+    monkeypatch.setattr(batch_plan, "sources", listing)
+    params = tmp_path / "params"
+    (params / "districts").mkdir(parents=True)
+    for name in ("good", "bad"):
+        (params / "districts" / f"{name}.yaml").write_text("name: 区\nkinds: [monthly]\n", encoding="utf-8")
+    settings = batch_plan.Settings(tmp_path / "data", params, tmp_path / "out", ROOT / "notebooks")
+    jobs = [batch_plan.Job("good", "2024-06", "monthly"), batch_plan.Job("bad", "2024-06", "monthly")]
+    todo, others = batch_plan.plan(jobs, settings, Manifest.load(tmp_path / "out"), force=False)
+    assert [j.district for j in todo] == ["good"]
+    assert [(o.job.district, o.status) for o in others] == [("bad", "failed")] and "无法读取" in others[0].message

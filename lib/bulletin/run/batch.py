@@ -73,8 +73,8 @@ def render_many(
         outcomes += expanded.refused
         manifest.save()  # keeps the file hashes just read, even if the batch is interrupted
         if todo:
-            total = len(expanded.jobs) + len(expanded.refused)
-            outcomes += run_jobs(todo, settings, manifest, jobs, scheduler, total,
-                                 len(outcomes) - len(expanded.refused), len(expanded.refused))
+            failed = sum(o.status == "failed" for o in outcomes)
+            outcomes += run_jobs(todo, settings, manifest, jobs, scheduler, len(todo) + len(outcomes),
+                                 len(outcomes) - failed, failed)
     print_summary(outcomes, profile)
     return outcomes

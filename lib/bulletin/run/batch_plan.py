@@ -110,11 +110,21 @@ def district_inputs(district: str, settings: Settings, manifest: Manifest) -> st
 
 
 def plan(jobs: list[Job], settings: Settings, manifest: Manifest, force: bool) -> tuple[dict[Job, str], list[Outcome]]:
-    """Jobs to render (with the hash of their inputs) and the ones skipped because their outputs are current."""
-    districts = {d: district_inputs(d, settings, manifest) for d in sorted({j.district for j in jobs})}
+    """Jobs to render (with the hash of their inputs), and the ones skipped because their outputs are current or
+    failed because their district's inputs cannot even be listed (the other districts still render)."""
+    districts: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    for district in sorted({j.district for j in jobs}):
+        try:
+            districts[district] = district_inputs(district, settings, manifest)
+        except (BulletinError, OSError) as exc:
+            unreadable[district] = str(exc)
     todo: dict[Job, str] = {}
     skipped: list[Outcome] = []
     for job in jobs:
+        if job.district in unreadable:
+            skipped.append(Outcome(job, "failed", unreadable[job.district]))
+            continue
         notebook = settings.notebooks_dir / f"{job.kind}.ipynb"
         inputs = manifest.inputs_hash([("notebook", notebook if notebook.is_file() else None)],
                                       {"district": districts[job.district], "period": job.period, "kind": job.kind})
