@@ -206,3 +206,20 @@ def test_unknown_target_metric_is_refused_with_a_suggestion(tmp_path):
     _write(tmp_path / "districts" / "a.yaml", "name: 甲\ntargets:\n  - {metric: completion_rat, min: 0.9}\n")
     with pytest.raises(ConfigError, match=r"第3行:targets\[1\].metric “completion_rat”不是已知指标,是否应为 completion_rate"):
         load_district(tmp_path, "a")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("districts: [a, ../x]\nperiods: [2024-06]\n", r"r.yaml 第1行:区县代码“../x”无效"),
+        ("districts: [a]\nperiods: [2024-06]\nkinds: [monthly, weekly]\n", r"r.yaml 第3行:通报类型“weekly”无效"),
+        ("districts: 5\nperiods: [2024-06]\n", r"r.yaml 第1行:districts 应为列表"),
+        ("districts: [a]\nperiods:\n  - 2024-06\n  - 2024-13\n", r"r.yaml 第4行:periods\[2\] 统计期“2024-13”无效"),
+        ("districts: [a]\nperiods: [[2024-06]]\n", r"r.yaml 第2行:periods\[1\] 应为文字"),
+    ],
+)
+def test_run_file_errors_name_file_line_and_key(tmp_path, text, message):
+    """Errors in a run file name the file, the line and the key."""
+    _write(tmp_path / "runs" / "r.yaml", text)
+    with pytest.raises((ConfigError, ParamError), match=message):
+        load_run(tmp_path / "runs" / "r.yaml", tmp_path)

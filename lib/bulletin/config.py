@@ -514,16 +514,18 @@ def load_run(path: Path, params_dir: Path) -> RunSpec:
         f.warnings += skipped
     if not districts:
         raise f.error(("districts",), "不能为空。")
-    for i, d in enumerate(districts):
-        check_id(d)
+    districts = [f.ident(d, ("districts", i), "区县代码") for i, d in enumerate(districts)]
     periods = [f.period(p, ("periods", i)) for i, p in enumerate(as_list("periods"))]
     if not periods:
         raise f.error(("periods",), "不能为空。")
     kinds = as_list("kinds")
     if kinds in ([], ["all"]):
         return RunSpec(tuple(dict.fromkeys(districts)), tuple(dict.fromkeys(periods)), None, tuple(f.warnings))
-    for kind in kinds:
-        check_kind(kind)
+    for i, kind in enumerate(kinds):
+        try:
+            check_kind(kind)
+        except ParamError as exc:
+            raise ConfigError(f"{f.where(('kinds', i))}:{exc}") from None
     return RunSpec(tuple(dict.fromkeys(districts)), tuple(dict.fromkeys(periods)), tuple(dict.fromkeys(kinds)),
                    tuple(f.warnings))
 
