@@ -75,8 +75,7 @@ def _wait_for(condition, within: float = 240.0) -> None:
 @pytest.mark.parametrize("moment", ["start-up", "workers-starting", "rendering"])
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
 def test_batch_killed_leaves_no_process(project: Path, tmp_path: Path, moment: str, signum: int):
-    """Killing only the batch process (not its group) at start-up, while workers start or mid-render ends its
-    workers, zygotes, kernels and resource tracker within seconds; SIGTERM ends it like Ctrl-C (exit 130)."""
+    """Killing the batch process alone (SIGKILL or SIGTERM, at any moment) leaves none of its processes running."""
     mark = uuid.uuid4().hex
     out = tmp_path / "out"
     process = _batch(project, out, ["2024-03", "2024-04", "2024-05", "2024-06"], mark)
@@ -97,8 +96,7 @@ def test_batch_killed_leaves_no_process(project: Path, tmp_path: Path, moment: s
 
 @pytest.mark.slow
 def test_ctrl_c_while_workers_start_prints_no_child_traceback(project: Path, tmp_path: Path):
-    """Ctrl-C to the whole process group while the workers are still importing: exit 130, no traceback from any
-    process, nothing left running."""
+    """Ctrl-C while the workers start exits 130 with no traceback from any process and nothing left running."""
     mark = uuid.uuid4().hex
     process = _batch(project, tmp_path / "out", ["2024-05", "2024-06"], mark)
     _wait_for(lambda: len(_marked(mark)) >= 3, within=60)
@@ -110,8 +108,7 @@ def test_ctrl_c_while_workers_start_prints_no_child_traceback(project: Path, tmp
 
 
 def test_manifest_saves_merge_with_another_batch(tmp_path: Path):
-    """Two manifests loaded from one out-dir and saved in turn keep the entries of both; each keeps its own word on
-    the keys it recorded (a failure recorded by one, a later success by the other)."""
+    """Two manifests of one out-dir saved in turn keep both entries, each with its own last word on its keys."""
     first, second = Manifest.load(tmp_path), Manifest.load(tmp_path)
     first.record_failure("a/2024-05/monthly", "坏了")
     first.save()
@@ -128,8 +125,7 @@ def test_manifest_saves_merge_with_another_batch(tmp_path: Path):
 
 @pytest.mark.slow
 def test_two_batches_on_one_out_dir_keep_both(project: Path, tmp_path: Path):
-    """Two batches rendering different periods into one out-dir at the same time: both succeed, the manifest
-    has every bulletin of both, and the index links them all."""
+    """Two batches into one out-dir at once both succeed, and the manifest and index hold all their bulletins."""
     out = tmp_path / "shared"
     first = _batch(project, out, ["2024-03", "2024-04"], uuid.uuid4().hex, jobs=1)
     second = _batch(project, out, ["2024-05", "2024-06"], uuid.uuid4().hex, jobs=1)
@@ -143,8 +139,7 @@ def test_two_batches_on_one_out_dir_keep_both(project: Path, tmp_path: Path):
 
 
 def test_bad_params_fail_only_their_district(tmp_path: Path):
-    """In a run, a district whose file has `kinds: 5` (or a scheme with `grades: 5`) fails alone with the Chinese
-    message; the good district's jobs are planned; unknown keys come back as warnings."""
+    """A district with `kinds: 5` or a scheme with `grades: 5` fails alone; unknown keys come back as warnings."""
     from bulletin.config import RunSpec
     from bulletin.run.batch_plan import expand
 
