@@ -231,7 +231,8 @@ def test_killed_batch_resumes_where_it_stopped(project: Path):
     """SIGKILL in the middle of a batch: no half-written file; the next run renders only what is missing."""
     out = project / "resumed"
     args = _six_months_cli(project, out, jobs=1)
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env=_MARKED_ENV)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         manifest = Manifest.load(out)
@@ -254,8 +255,14 @@ def test_killed_batch_resumes_where_it_stopped(project: Path):
     assert len(Manifest.load(out).bulletins) == 6
 
 
+# Every process of the batches these tests start carries this in its environment (kernels get the requester's),
+# so other batches running on the machine at the same time are not mistaken for leftovers.
+_MARK = f"test-batch-{os.getpid()}"
+_MARKED_ENV = {**os.environ, "BULLETIN_TEST_MARK": _MARK}
+
+
 def _zygotes_and_kernels_gone(within: float = 10.0) -> bool:
-    """True once no zygote or kernel forked from one (same command line) is left running."""
+    """True once no zygote or kernel forked from one (same command line) of these tests' batches is left running."""
     import psutil
 
     deadline = time.monotonic() + within
@@ -263,7 +270,8 @@ def _zygotes_and_kernels_gone(within: float = 10.0) -> bool:
         left = []
         for proc in psutil.process_iter(["cmdline", "status"]):
             try:
-                if "bulletin.run.zygote" in " ".join(proc.info["cmdline"] or []) and proc.info["status"] != "zombie":
+                if ("bulletin.run.zygote" in " ".join(proc.info["cmdline"] or []) and proc.info["status"] != "zombie"
+                        and proc.environ().get("BULLETIN_TEST_MARK") == _MARK):
                     left.append(proc.pid)
             except psutil.Error:
                 continue
@@ -280,7 +288,8 @@ def test_ctrl_c_stops_the_batch_cleanly(project: Path):
     out = project / "interrupted"
     args = _six_months_cli(project, out, jobs=2)
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, env=_MARKED_ENV,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and len(Manifest.load(out).bulletins) < 1:
         time.sleep(0.2)

@@ -110,3 +110,42 @@ def test_parameters_reach_the_notebook_as_literals():
     namespace: dict = {}
     exec(compile(source, "<parameters>", "exec"), {"__builtins__": {}}, namespace)
     assert namespace["district"] == hostile
+
+
+def test_run_warns_about_a_typo_key_with_the_closest_key(project: Path):
+    """`bulletin run` prints a warning naming the file, line and the key a typo probably meant (then goes on)."""
+    path = project / "params" / "districts" / "yunhe.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "satisfation: mean_rating\n", encoding="utf-8")
+    result = CliRunner().invoke(app, cli_args(project, "run", "--district", "yunhe", "--period", "2024-06"))
+    assert "警告" in result.output and "satisfation" in result.output and "是否应为 satisfaction" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_without_kind_when_no_enabled_kind_fits(project: Path):
+    """Without --kind, a period that no enabled kind is written for is a clear message, nothing rendered."""
+    path = project / "params" / "districts" / "yunhe.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("- quarterly\n", "").replace("- half_year\n", "").replace("- annual\n", ""),
+                    encoding="utf-8")
+    _refused(project, cli_args(project, "run", "--district", "yunhe", "--period", "2024-Q2"), r"都不适用于统计期“2024-Q2”")
+
+
+@pytest.mark.parametrize(("text", "message"), [("kinds: 5\n", r"第\d+行:kinds 应为列表"),
+                                               ("name: [a, b]\n", r"第\d+行:name 应为文字")])
+def test_run_refuses_wrong_types_in_the_district_file(project: Path, text: str, message: str):
+    """`kinds: 5` or a list as `name` in the district file: a Chinese message naming file, line and key."""
+    path = project / "params" / "districts" / "yunhe.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    _refused(project, cli_args(project, "run", "--district", "yunhe", "--period", "2024-06"), message)
+
+
+def test_batch_all_skips_a_stray_district_file(project: Path):
+    """`districts: all` with a stray `c1 - 副本.yaml` warns and goes on with the valid districts."""
+    from bulletin.config import load_run
+
+    shutil.copy(project / "params" / "districts" / "yunhe.yaml", project / "params" / "districts" / "yunhe - 副本.yaml")
+    runfile = project / "params" / "runs" / "all.yaml"
+    runfile.write_text("districts: all\nperiods: [2024-06]\n", encoding="utf-8")
+    spec = load_run(runfile, project / "params")
+    assert "yunhe" in spec.districts and not any("副本" in d for d in spec.districts)
+    assert any("yunhe - 副本" in w for w in spec.warnings)

@@ -128,3 +128,81 @@ def test_multi_month_scores_average_the_months():
     assert totals["甲"] == pytest.approx(100 + (5 - 5 + 0) / 3)
     assert totals["乙"] == pytest.approx(100 + (0 + 2.5 + 0) / 3)
     assert list(scored["department"]) == ["乙", "甲"] and list(scored["rank"]) == [1, 2]
+
+
+def _summary(totals: list[float], incomplete: str = "") -> dict:
+    names = [f"单位{i:02d}" for i in range(len(totals))]
+    scored = pd.DataFrame({"department": names, "total": totals, "grade": [None] * len(totals)})
+    scored["rank"] = scored["total"].rank(method="min", ascending=False).astype("int64")
+    return score_summary(scored.sort_values(["rank", "department"]).reset_index(drop=True), 100.0, incomplete)
+
+
+def test_all_equal_scores_name_no_advanced_units():
+    """When every unit has the same total, no unit is named 先进 or 后进, and the reason says so."""
+    s = _summary([100.0] * 8)
+    assert s["top3"] == [] and s["bottom3"] == []
+    assert "得分相同" in s["no_advanced_reason"]
+
+
+@pytest.mark.parametrize("totals", [[110, 105, 101, 101, 99, 98, 97, 96], [110, 105, 103, 101, 98, 98, 97, 96]])
+def test_tie_across_the_cut_names_no_units(totals):
+    """A tie between the 3rd and 4th (or the 3rd-last and the one above it) means naming three would pick by name."""
+    s = _summary([float(t) for t in totals])
+    assert s["top3"] == [] and s["bottom3"] == [] and "无法区分" in s["no_advanced_reason"]
+
+
+def test_clear_cut_names_three_and_three_apart():
+    """Distinct totals name the first three and the last three; with few units no unit is both."""
+    s = _summary([110.0, 105.0, 103.0, 101.0, 99.0, 97.0, 95.0])
+    assert s["top3"] == ["单位00", "单位01", "单位02"] and s["bottom3"] == ["单位04", "单位05", "单位06"]
+    assert s["no_advanced_reason"] == ""
+    small = _summary([110.0, 105.0, 103.0, 101.0])
+    assert small["top3"] == ["单位00", "单位01", "单位02"] and small["bottom3"] == ["单位03"]
+
+
+def test_incomplete_data_names_no_units():
+    """Scores from incomplete data name no unit; the caller's reason is kept."""
+    s = _summary([110.0, 105.0, 103.0, 101.0, 99.0, 97.0, 95.0], "2024年6月没有办件数据,考核依据不完整")
+    assert s["top3"] == [] and s["no_advanced_reason"].startswith("2024年6月没有办件数据")
+
+
+@given(st.lists(st.sampled_from([95.0, 100.0, 100.0005, 101.0, 104.5]), min_size=1, max_size=12))
+def test_named_units_are_set_apart(totals):
+    """Every named 先进 scores strictly above every unnamed unit, every 后进 strictly below, and none is both."""
+    s = _summary(totals)
+    by_name = {r["department"]: round_half_up(r["total"], 3) for r in s["ranking"]}
+    top, bottom = set(s["top3"]), set(s["bottom3"])
+    rest = set(by_name) - top - bottom
+    assert not top & bottom
+    assert bool(top) == bool(bottom) and (bool(top) != bool(s["no_advanced_reason"]) or len(totals) == 0)
+    for name in top:
+        assert all(by_name[name] > by_name[other] for other in rest | bottom)
+    for name in bottom:
+        assert all(by_name[name] < by_name[other] for other in rest | top)
+
+
+def test_scores_incomplete_names_missing_month():
+    """A scheme reading cases is incomplete for a month without a single case row, and for an absent table."""
+    from bulletin.data.tables import Tables
+    from bulletin.figures.compute import scores_incomplete
+
+    scheme = _scheme(ScoreItem("x", "X", "c", "metric", metric="on_time_rate", scale=SCALE),
+                     ScoreItem("d", "D", "c", "inspections", categories=("到岗",), cap=5.0))
+    cases = pd.DataFrame({"received_at": pd.to_datetime(["2024-05-03", "2024-07-01"])})
+    inspections = pd.DataFrame({"date": pd.to_datetime(["2024-06-03"])})
+    tables = Tables(cases=cases, inspections=inspections)
+    assert "2024年6月没有办件数据" in scores_incomplete(tables, scheme, PERIOD)
+    assert scores_incomplete(tables, scheme, parse_period("2024-05")) == ""
+    assert "缺少督查" in scores_incomplete(Tables(cases=cases), scheme, parse_period("2024-05"))
+
+
+def test_bulletin_says_why_it_names_no_units():
+    """With all totals equal the 先进/后进 paragraph and the score summary say why none is named, and name nobody."""
+    from bulletin.document import narrative
+
+    s = _summary([100.0] * 8)
+    f = {"scores": {**s, "scheme": "办法", "months_averaged": 1, "items": []}, "departments": []}
+    advanced = " ".join(b.text for b in narrative.advanced_units(f))
+    summary = " ".join(b.text for b in narrative.scores_summary(f, "全区"))
+    assert "得分相同" in advanced and "不通报先进单位和后进单位" in advanced and "单位00" not in advanced
+    assert "不列先进和后进单位" in summary and "前三名" not in summary

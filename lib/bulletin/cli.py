@@ -99,18 +99,40 @@ def run(
     notebooks_dir: Optional[Path] = NotebooksDir,
 ) -> None:
     """渲染一期通报。"""
-    from bulletin.config import check_id, load_district
+    from bulletin.config import check_id, kind_fits, params_warnings
+    from bulletin.errors import ParamError
+    from bulletin.figures.periods import parse_period
     from bulletin.run.index_page import write_index
     from bulletin.run.runner import run_bulletin
 
-    kinds = [kind] if kind else list(load_district(params_dir, check_id(district)).kinds)
-    for k in kinds:
-        result = run_bulletin(district, period, k, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
-                              notebooks_dir=notebooks_dir)
-        for path in result.files:
-            typer.echo(f"已生成:{path}")
-        _forget_failure(out_dir, f"{result.district}/{result.period}/{result.kind}")
-    write_index(out_dir)
+    settings, warnings = params_warnings(params_dir, check_id(district))
+    _warn(warnings)
+    if kind:
+        kinds = [kind]
+    else:  # the enabled kinds written for this shape of period (monthly for 2024-06, quarterly for 2024-Q2, ...)
+        text = parse_period(period).text
+        kinds = [k for k in settings.kinds if kind_fits(k, text)]
+        if not kinds:
+            raise ParamError(f"区县“{district}”启用的通报类型({'、'.join(settings.kinds)})都不适用于统计期“{text}”。"
+                             "请用 --kind 指定,或换一个统计期。")
+    rendered = False
+    try:
+        for k in kinds:
+            result = run_bulletin(district, period, k, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                                  notebooks_dir=notebooks_dir)
+            rendered = True
+            for path in result.files:
+                typer.echo(f"已生成:{path}")
+            _forget_failure(out_dir, f"{result.district}/{result.period}/{result.kind}")
+    finally:
+        if rendered:  # also when a later kind failed: the index shows what was rendered
+            write_index(out_dir)
+
+
+def _warn(warnings) -> None:
+    """Print params warnings (unknown keys, skipped files) to stderr."""
+    for warning in warnings:
+        typer.echo(f"警告:{warning}", err=True)
 
 
 def _forget_failure(out_dir: Path, key: str) -> None:
@@ -144,6 +166,7 @@ def batch(
     from bulletin.run.index_page import write_index
 
     spec = load_run(runfile, params_dir)
+    _warn(spec.warnings)
     outcomes = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
                            notebooks_dir=notebooks_dir, jobs=jobs or os.cpu_count() or 1, force=force,
                            timeout=timeout, retries=retries, scheduler=scheduler, profile=profile)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bulletin.errors import ConfigError, ParamError
 from bulletin.figures.periods import Period, parse_period
-from bulletin.vocabulary import ID_PATTERN, KIND_LABELS, KINDS  # noqa: F401  (re-exported for older imports)
-from bulletin.yamlio import load_yaml
+from bulletin.vocabulary import KIND_LABELS, KINDS  # noqa: F401  (re-exported for older imports)
+from bulletin.params_file import ID_PATTERN, MAX_NOTE_CHARS, ParamsFile, check_id, show
 
 SATISFACTION_MODES = ("good_rate", "satisfied_rate", "mean_rating")
 SOURCES = ("metric", "inspections", "manual", "bonus")
@@ -33,14 +34,6 @@ SCORABLE_METRICS: tuple[str, ...] = (
     "complaints",
     "complaint_resolved_rate",
 )
-
-
-def check_id(value: str, what: str = "区县代码") -> str:
-    """The value if it is a safe id ([a-z0-9][a-z0-9_-]*), else ParamError."""
-    text = str(value)
-    if not ID_PATTERN.match(text):
-        raise ParamError(f"{what}“{text}”无效:只能由小写字母、数字、下划线和连字符组成,且以字母或数字开头。")
-    return text
 
 
 # Which period shapes each kind is written for.
@@ -86,6 +79,7 @@ class District:
     publish_staff: bool = False  # staff names appear in bulletins (优秀工作人员) only when the district says so
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # unknown keys (ignored), with the closest known key
 
     def notes_for(self, period: Period) -> dict[str, str]:
         """Analyst notes (problems, next_steps) written for this period, if any."""
@@ -125,6 +119,7 @@ class Scheme:
     base: float
     items: tuple[ScoreItem, ...]
     grades: tuple[Grade, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def categories(self) -> list[str]:
@@ -139,206 +134,236 @@ class RunSpec:
     districts: tuple[str, ...]
     periods: tuple[str, ...]
     kinds: tuple[str, ...] | None  # None: every kind enabled for the district
+    warnings: tuple[str, ...] = ()  # unknown keys, skipped district files
 
 
-def _require(raw: dict, key: str, path: Path) -> Any:
-    if key not in raw or raw[key] in (None, ""):
-        raise ConfigError(f"{path}:缺少必填项 {key}。")
-    return raw[key]
+DISTRICT_KEYS = ("name", "scope", "issuer", "doc_prefix", "scoring", "kinds", "satisfaction", "demo", "publish_staff",
+                 "notes", "targets", "doc_numbers", "cc", "printed_by")
+NOTE_KEYS = ("problems", "next_steps", "date", "doc_number", "highlights")
+TARGET_KEYS = ("metric", "name", "min", "max", "by")
+SCHEME_KEYS = ("name", "base", "categories", "grades")
+CATEGORY_KEYS = ("name", "items")
+ITEM_KEYS = ("id", "name", "source", "metric", "scale", "categories", "cap", "min", "max")
+GRADE_KEYS = ("name", "min")
+RUN_KEYS = ("districts", "periods", "kinds", "regions")
+# Figures a district target may name: 'section.name' or the bare name (first section in this order wins).
+TARGET_SECTIONS = {
+    "cases": ("received", "completed", "completion_rate", "instant", "instant_same_day", "instant_same_day_rate",
+              "early", "on_time", "on_time_rate", "overdue_open", "hall", "yoy", "mom"),
+    "catalog": ("items", "instant_share", "online_rate", "time_compression", "steps_compression", "added", "cancelled"),
+    "evaluations": ("total", "good", "bad", "good_rate", "satisfaction", "rectified", "rectified_rate", "online",
+                    "offline"),
+    "complaints": ("total", "resolved", "resolved_rate", "callback_satisfied_rate"),
+    "township_reports": ("due", "on_time", "on_time_rate"),
+    "services": ("total", "departments"),
+}
+TARGET_METRICS: tuple[str, ...] = tuple(dict.fromkeys(
+    [name for names in TARGET_SECTIONS.values() for name in names]
+    + [f"{section}.{name}" for section, names in TARGET_SECTIONS.items() for name in names]
+))
 
 
-def _mapping(raw: Any, path: Path) -> dict:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}:内容应为键值映射(key: value)。")
-    return raw
+def district_files(params_dir: Path) -> tuple[list[str], list[str]]:
+    """The district ids of params/districts/*.yaml, and a warning for each file there whose name is no valid id
+    (a copy such as `c1 - 副本.yaml`), which is skipped."""
+    ids, warnings = [], []
+    for path in sorted((Path(params_dir) / "districts").glob("*.yaml")):
+        if ID_PATTERN.match(path.stem):
+            ids.append(path.stem)
+        else:
+            warnings.append(f"已跳过 {path}:文件名“{path.stem}”不是有效的区县代码(只能由小写字母、数字、下划线和连字符组成)。")
+    return ids, warnings
 
 
 def load_district(params_dir: Path, district: str) -> District:
-    """The district's settings; ConfigError naming the file and key if malformed."""
+    """The district's settings; ConfigError naming the file, line and key if malformed (unknown keys warn)."""
     check_id(district)
     path = Path(params_dir) / "districts" / f"{district}.yaml"
     if not path.exists():
         raise ConfigError(f"找不到区县参数文件 {path}。请先创建该文件(可参照 params/districts/ 下的示例)。")
-    raw = _mapping(load_yaml(path), path)
-    kinds = tuple(raw.get("kinds") or KINDS)
-    for kind in kinds:
-        if kind not in KINDS:
-            raise ConfigError(f"{path}:kinds 中的“{kind}”不是通报类型,应为 {' / '.join(KINDS)}。")
-    satisfaction = raw.get("satisfaction") or "good_rate"
-    if satisfaction not in SATISFACTION_MODES:
-        raise ConfigError(f"{path}:satisfaction 应为 {' / '.join(SATISFACTION_MODES)} 之一,而非“{satisfaction}”。")
+    f = ParamsFile(path)
+    raw = f.top()
+    f.known(raw, (), DISTRICT_KEYS)
+    kinds = tuple(f.items(raw, "kinds")) or KINDS
+    for i, kind in enumerate(kinds):
+        if not isinstance(kind, str) or kind not in KINDS:
+            raise f.error(("kinds", i), f"中的“{show(kind)}”不是通报类型,应为 {' / '.join(KINDS)}。")
     scoring = raw.get("scoring")
-    if scoring is not None:
-        scoring = check_id(str(scoring), "考核办法代码")
     return District(
         id=district,
-        name=str(_require(raw, "name", path)),
-        scope=str(raw.get("scope") or "全区"),
-        issuer=str(raw.get("issuer") or ""),
-        doc_prefix=str(raw.get("doc_prefix") or ""),
-        scoring=scoring,
-        kinds=kinds,
-        satisfaction=satisfaction,
-        demo=bool(raw.get("demo", False)),
-        publish_staff=raw.get("publish_staff") is True,
-        notes=_notes(raw.get("notes"), path),
-        targets=_targets(raw.get("targets"), path),
+        name=f.text(raw, "name", required=True),
+        scope=f.text(raw, "scope") or "全区",
+        issuer=f.text(raw, "issuer"),
+        doc_prefix=f.text(raw, "doc_prefix"),
+        scoring=f.ident(scoring, ("scoring",), "考核办法代码") if scoring not in (None, "") else None,
+        kinds=tuple(dict.fromkeys(kinds)),
+        satisfaction=f.choice(raw, "satisfaction", (), SATISFACTION_MODES, "good_rate"),
+        demo=f.flag(raw, "demo"),
+        publish_staff=f.flag(raw, "publish_staff"),
+        notes=_notes(f, raw.get("notes")),
+        targets=_targets(f, raw),
+        warnings=tuple(f.warnings),
     )
 
 
-def _notes(raw: Any, path: Path) -> dict[str, dict[str, str]]:
+def _notes(f: ParamsFile, raw: Any) -> dict[str, dict[str, str]]:
     if raw is None:
         return {}
     out: dict[str, dict[str, str]] = {}
-    for key, value in _mapping(raw, path).items():
-        period = parse_period(str(key)).text
+    for key, value in f.mapping(raw, ("notes",)).items():
+        keys = ("notes", str(key))
+        period = f.period(key, keys)
         if not isinstance(value, dict):
-            raise ConfigError(f"{path}:notes.{key} 应包含 problems / next_steps 等文字。")
-        out[period] = {str(k): str(v) for k, v in value.items() if v is not None}
+            raise f.error(keys, "应包含 problems / next_steps 等文字。")
+        f.known(value, keys, NOTE_KEYS)
+        out[period] = {str(k): f.as_text(v, keys + (str(k),), MAX_NOTE_CHARS) for k, v in value.items()
+                       if v is not None}
     return out
 
 
-def _targets(raw: Any, path: Path) -> tuple[Target, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise ConfigError(f"{path}:targets 应为列表。")
+def _targets(f: ParamsFile, raw: dict) -> tuple[Target, ...]:
     out = []
-    for i, entry in enumerate(raw, start=1):
-        entry = _mapping(entry, path)
-        metric = str(_require(entry, "metric", path))
+    for i, entry in enumerate(f.items(raw, "targets")):
+        keys = ("targets", i)
+        entry = f.mapping(entry, keys)
+        f.known(entry, keys, TARGET_KEYS)
+        metric = f.text(entry, "metric", keys, required=True)
+        if metric not in TARGET_METRICS:
+            close = difflib.get_close_matches(metric, TARGET_METRICS, n=1, cutoff=0.6)
+            hint = f"是否应为 {close[0]}?" if close else f"可用:{'、'.join(TARGET_METRICS[:40])} 等。"
+            raise f.error(keys + ("metric",), f"“{show(metric)}”不是已知指标,{hint}")
+        low, high = f.number(entry, "min", keys), f.number(entry, "max", keys)
+        if low is None and high is None:
+            raise f.error(keys, "需要 min(不低于)或 max(不高于)目标值。")
         by = entry.get("by")
-        out.append(
-            Target(
-                metric=metric,
-                name=str(entry.get("name") or metric),
-                min=_number(entry.get("min"), path, f"targets 第{i}项 min"),
-                max=_number(entry.get("max"), path, f"targets 第{i}项 max"),
-                by=parse_period(str(by)).text if by is not None else None,
-            )
-        )
+        out.append(Target(metric=metric, name=f.text(entry, "name", keys) or metric, min=low, max=high,
+                          by=f.period(by, keys + ("by",)) if by is not None else None))
     return tuple(out)
 
 
-def _number(value: Any, path: Path, what: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{path}:{what} 应为数字,而非“{value}”。")
-    return float(value)
-
-
 def load_scheme(params_dir: Path, scheme_id: str) -> Scheme:
-    """The scoring scheme params/scoring/<id>.yaml, checked item by item."""
+    """The scoring scheme params/scoring/<id>.yaml, checked item by item (finite numbers, cap >= 0, sorted scales)."""
     check_id(scheme_id, "考核办法代码")
     path = Path(params_dir) / "scoring" / f"{scheme_id}.yaml"
     if not path.exists():
         raise ConfigError(f"找不到考核办法文件 {path}。")
-    raw = _mapping(load_yaml(path), path)
-    base = _number(raw.get("base", 100), path, "base")
+    f = ParamsFile(path)
+    raw = f.top()
+    f.known(raw, (), SCHEME_KEYS)
+    base = f.number(raw, "base", (), 100)
     categories = raw.get("categories")
     if not isinstance(categories, list) or not categories:
-        raise ConfigError(f"{path}:categories 应为非空列表,每类含 name 和 items。")
+        raise f.error(("categories",), "应为非空列表,每类含 name 和 items。")
     items: list[ScoreItem] = []
-    for category in categories:
-        category = _mapping(category, path)
-        cname = str(_require(category, "name", path))
+    for c, category in enumerate(categories):
+        keys = ("categories", c)
+        category = f.mapping(category, keys)
+        f.known(category, keys, CATEGORY_KEYS)
+        cname = f.text(category, "name", keys, required=True)
         entries = category.get("items")
         if not isinstance(entries, list) or not entries:
-            raise ConfigError(f"{path}:类别“{cname}”的 items 应为非空列表。")
-        for entry in entries:
-            items.append(_item(_mapping(entry, path), cname, path))
+            raise f.error(keys + ("items",), f"类别“{cname}”的 items 应为非空列表。")
+        for i, entry in enumerate(entries):
+            items.append(_item(f, f.mapping(entry, keys + ("items", i)), cname, keys + ("items", i)))
     ids = [item.id for item in items]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ConfigError(f"{path}:考核项目 id 重复:{'、'.join(duplicates)}。")
     grades = []
-    for entry in raw.get("grades") or []:
-        entry = _mapping(entry, path)
-        grades.append(Grade(str(_require(entry, "name", path)), _number(entry.get("min", 0), path, "grades.min")))
+    for g, entry in enumerate(f.items(raw, "grades")):
+        keys = ("grades", g)
+        entry = f.mapping(entry, keys)
+        f.known(entry, keys, GRADE_KEYS)
+        grades.append(Grade(f.text(entry, "name", keys, required=True), f.number(entry, "min", keys, 0)))
     grades.sort(key=lambda g: -g.min)
-    return Scheme(
-        id=scheme_id,
-        name=str(raw.get("name") or scheme_id),
-        base=base,
-        items=tuple(items),
-        grades=tuple(grades),
-    )
+    return Scheme(id=scheme_id, name=f.text(raw, "name") or scheme_id, base=base, items=tuple(items),
+                  grades=tuple(grades), warnings=tuple(f.warnings))
 
 
-def _item(entry: dict, category: str, path: Path) -> ScoreItem:
-    item_id = str(_require(entry, "id", path))
-    where = f"{path}:考核项目“{item_id}”"
+def _item(f: ParamsFile, entry: dict, category: str, keys: tuple) -> ScoreItem:
+    f.known(entry, keys, ITEM_KEYS)
+    item_id = f.text(entry, "id", keys, required=True)
+    where = f"考核项目“{item_id}”"
     source = entry.get("source")
-    if source not in SOURCES:
-        raise ConfigError(f"{where} 的 source 应为 {' / '.join(SOURCES)} 之一,而非“{source}”。")
-    name = str(entry.get("name") or item_id)
+    if not isinstance(source, str) or source not in SOURCES:
+        raise f.error(keys + ("source",), f"({where})source 应为 {' / '.join(SOURCES)} 之一,而非“{show(source)}”。")
+    name = f.text(entry, "name", keys) or item_id
     if source == "metric":
         metric = entry.get("metric")
-        if metric not in SCORABLE_METRICS:
-            raise ConfigError(f"{where} 的 metric“{metric}”未知,可用:{'、'.join(SCORABLE_METRICS)}。")
-        return ScoreItem(item_id, name, category, source, metric=metric, scale=_scale(entry.get("scale"), where))
+        if not isinstance(metric, str) or metric not in SCORABLE_METRICS:
+            raise f.error(keys + ("metric",), f"({where})metric“{show(metric)}”未知,可用:{'、'.join(SCORABLE_METRICS)}。")
+        return ScoreItem(item_id, name, category, source, metric=metric, scale=_scale(f, entry.get("scale"), keys, where))
     if source == "inspections":
         cats = entry.get("categories")
         if not isinstance(cats, list) or not cats:
-            raise ConfigError(f"{where} 需要 categories(督查问题类别列表)。")
+            raise f.error(keys + ("categories",), f"({where})需要 categories(督查问题类别列表)。")
         return ScoreItem(
             item_id, name, category, source,
-            categories=tuple(str(c) for c in cats),
-            cap=_number(entry.get("cap"), path, f"考核项目“{item_id}”的 cap"),
+            categories=tuple(f.as_text(c, keys + ("categories", i)) for i, c in enumerate(cats)),
+            cap=f.number(entry, "cap", keys, minimum=0),
         )
-    top = _number(entry.get("max"), path, f"考核项目“{item_id}”的 max")
-    if top is None or top < 0:
-        raise ConfigError(f"{where} 需要不小于0的 max(最高分)。")
+    top = f.number(entry, "max", keys, minimum=0)
+    if top is None:
+        raise f.error(keys + ("max",), f"({where})需要不小于0的 max(最高分)。")
     default_min = 0.0 if source == "bonus" else -top
-    low = _number(entry.get("min", default_min), path, f"考核项目“{item_id}”的 min")
+    low = f.number(entry, "min", keys, default_min)
     if low > top:
-        raise ConfigError(f"{where} 的 min 大于 max。")
+        raise f.error(keys + ("min",), f"({where})min 大于 max。")
     return ScoreItem(item_id, name, category, source, min=low, max=top)
 
 
-def _scale(raw: Any, where: str) -> tuple[tuple[float, float], ...]:
-    message = f"{where} 的 scale 应为按数值递增的点列,如 [[0.9, -5], [0.95, 0], [1.0, 5]]。"
+def _scale(f: ParamsFile, raw: Any, keys: tuple, where: str) -> tuple[tuple[float, float], ...]:
+    message = f"({where})scale 应为按数值递增的点列,如 [[0.9, -5], [0.95, 0], [1.0, 5]]。"
+    keys = keys + ("scale",)
     if not isinstance(raw, list) or len(raw) < 2:
-        raise ConfigError(message)
+        raise f.error(keys, message)
     points = []
-    for point in raw:
-        if (
-            not isinstance(point, list)
-            or len(point) != 2
-            or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in point)
-        ):
-            raise ConfigError(message)
-        points.append((float(point[0]), float(point[1])))
-    if any(b[0] <= a[0] for a, b in zip(points, points[1:])):
-        raise ConfigError(message)
+    for i, point in enumerate(raw):
+        if not isinstance(point, list) or len(point) != 2:
+            raise f.error(keys + (i,), message)
+        points.append((f.as_number(point[0], keys + (i,)), f.as_number(point[1], keys + (i,))))
+    for i, (a, b) in enumerate(zip(points, points[1:]), start=1):
+        if b[0] <= a[0]:
+            raise f.error(keys + (i,), message)
     return tuple(points)
 
 
 def load_run(path: Path, params_dir: Path) -> RunSpec:
-    """The run file's districts x periods x kinds; `all` expands to every district in params."""
-    path = Path(path)
-    raw = _mapping(load_yaml(path), path)
+    """The run file's districts x periods x kinds; `all` expands to every district in params (a file there whose
+    name is no valid id is skipped with a warning)."""
+    f = ParamsFile(path)
+    raw = f.top()
+    f.known(raw, (), RUN_KEYS)
 
     def as_list(key: str) -> list[str]:
-        value = raw.get(key)
-        if value is None:
-            return []
-        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return [f.as_text(v, (key, i)) for i, v in enumerate(f.items(raw, key))]
 
     districts = as_list("districts")
     if districts == ["all"]:
-        districts = sorted(p.stem for p in (Path(params_dir) / "districts").glob("*.yaml"))
+        districts, skipped = district_files(params_dir)
+        f.warnings += skipped
     if not districts:
-        raise ConfigError(f"{path}:districts 不能为空。")
-    for d in districts:
-        check_id(d)
-    periods = [parse_period(p).text for p in as_list("periods")]
+        raise f.error(("districts",), "不能为空。")
+    districts = [f.ident(d, ("districts", i), "区县代码") for i, d in enumerate(districts)]
+    periods = [f.period(p, ("periods", i)) for i, p in enumerate(as_list("periods"))]
     if not periods:
-        raise ConfigError(f"{path}:periods 不能为空。")
+        raise f.error(("periods",), "不能为空。")
     kinds = as_list("kinds")
     if kinds in ([], ["all"]):
-        return RunSpec(tuple(districts), tuple(periods), None)
-    for kind in kinds:
-        check_kind(kind)
-    return RunSpec(tuple(districts), tuple(periods), tuple(kinds))
+        return RunSpec(tuple(dict.fromkeys(districts)), tuple(dict.fromkeys(periods)), None, tuple(f.warnings))
+    for i, kind in enumerate(kinds):
+        try:
+            check_kind(kind)
+        except ParamError as exc:
+            raise ConfigError(f"{f.where(('kinds', i))}:{exc}") from None
+    return RunSpec(tuple(dict.fromkeys(districts)), tuple(dict.fromkeys(periods)), tuple(dict.fromkeys(kinds)),
+                   tuple(f.warnings))
+
+
+def params_warnings(params_dir: Path, district: str) -> tuple[District, list[str]]:
+    """The district's settings and the warnings of its params files (district and scoring scheme); errors raise."""
+    settings = load_district(params_dir, district)
+    warnings = list(settings.warnings)
+    if settings.scoring:
+        warnings += load_scheme(params_dir, settings.scoring).warnings
+    return settings, warnings

@@ -21,6 +21,11 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
+def warm_exporter() -> None:
+    """Load the page template now, so a batch worker pays for it at start-up rather than in its first bulletin."""
+    _exporter()
+
+
 def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
     """The bulletin page of an executed notebook."""
     body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})

@@ -116,6 +116,8 @@ def scores_summary(f: dict[str, Any], scope: str) -> list[Block]:
         text += f"综合排名前三名的单位分别是:{join_names(s['top3'])}"
         text += f";综合排名后三名的单位分别是:{join_names(s['bottom3'])}" if s["bottom3"] else ""
         text += "(详见附件)。"
+    elif s.get("no_advanced_reason"):
+        text += f"因{s['no_advanced_reason']},不列先进和后进单位(详见附件)。"
     return [Paragraph(text)]
 
 
@@ -220,6 +222,8 @@ def note(f: dict[str, Any], key: str) -> list[Block]:
 def advanced_units(f: dict[str, Any], period_word: str = "本月") -> list[Block]:
     """先进/后进 units: the top 3 and bottom 3 of the ranking, named in a sentence."""
     s = f.get("scores")
+    if s and s.get("no_advanced_reason"):
+        return [Paragraph(f"因{s['no_advanced_reason']},{period_word}不通报先进单位和后进单位。")]
     if not s or not s.get("top3") or not s.get("bottom3"):
         return []
     return [Paragraph(

@@ -15,6 +15,7 @@ from bulletin.config import District, Scheme
 from bulletin.figures.periods import Period
 from bulletin.figures.scoring import average_scores, score_departments, score_summary
 from bulletin.data.tables import Tables
+from bulletin.data.validation import TABLE_LABELS
 
 TREND_MONTHS = 12
 
@@ -77,7 +78,9 @@ def compute_figures(
     table = table.reindex(sorted(set(table.index) | set(departments)))
     if scheme is not None and departments:
         scored = _scores(tables, district, scheme, calendar, period, departments, table)
-        figures["scores"] = {"scheme": scheme.name, "months_averaged": period.n_months, **score_summary(scored, scheme.base)}
+        incomplete = scores_incomplete(tables, scheme, period)
+        figures["scores"] = {"scheme": scheme.name, "months_averaged": period.n_months,
+                             **score_summary(scored, scheme.base, incomplete)}
         figures["scores"]["items"] = [
             {"id": i.id, "name": i.name, "category": i.category, "source": i.source} for i in scheme.items
         ]
@@ -125,6 +128,35 @@ def _scores(tables: Tables, district: District, scheme: Scheme, calendar: WorkCa
         metrics = _department_metrics(tables, district, calendar, month)
         monthly.append(score_departments(scheme, departments, metrics, tables.inspections, tables.assessment, month))
     return average_scores(scheme, monthly)
+
+
+# The table each scored metric is computed from (the others come from cases).
+_METRIC_TABLES = {"evaluations": "evaluations", "good_rate": "evaluations", "satisfaction": "evaluations",
+                  "bad": "evaluations", "rectified_rate": "evaluations", "complaints": "complaints",
+                  "complaint_resolved_rate": "complaints"}
+_SOURCE_TABLES = {"inspections": "inspections", "manual": "assessment", "bonus": "assessment"}
+# Tables so busy that a month without a row means its export is missing, not a quiet month.
+_EVERY_MONTH = {"cases": "received_at", "evaluations": "evaluated_at"}
+
+
+def scores_incomplete(tables: Tables, scheme: Scheme, period: Period) -> str:
+    """'' when every table the scheme reads is there with rows in each month of the period; else why the scores
+    cannot name 先进/后进 (a Chinese clause naming the missing table or month)."""
+    needed = dict.fromkeys(
+        _METRIC_TABLES.get(i.metric, "cases") if i.source == "metric" else _SOURCE_TABLES[i.source] for i in scheme.items
+    )
+    for name in needed:
+        table = getattr(tables, name)
+        if table is None:
+            return f"缺少{TABLE_LABELS[name]}数据,考核依据不完整"
+        column = _EVERY_MONTH.get(name)
+        if column is None:
+            continue
+        seen = set(table[column].dropna().dt.strftime("%Y-%m"))
+        for month in period.month_periods():
+            if month.text not in seen:
+                return f"{month.label}没有{TABLE_LABELS[name]}数据,考核依据不完整"
+    return ""
 
 
 def _department_metrics(tables: Tables, district: District, calendar: WorkCalendar, period: Period) -> pd.DataFrame:

@@ -107,17 +107,44 @@ def grade_of(scheme: Scheme, total: float) -> str | None:
     return scheme.grades[-1].name if scheme.grades else None
 
 
-def score_summary(scored: pd.DataFrame, base: float) -> dict[str, Any]:
-    """max / min / mean / spread / above_base over the totals, the ranking, top 3 and bottom 3."""
+NAMED = 3  # 先进 / 后进: the first and last three of the ranking
+
+
+def named_units(ranking: list[dict[str, Any]], incomplete: str = "") -> tuple[list[str], list[str], str]:
+    """先进 (top 3) and 后进 (bottom 3) of a ranking, best first, and '' as reason; or no names and the reason why
+    (a Chinese clause): the data behind the scores is incomplete (`incomplete`, said by the caller), all totals
+    are equal, or a tie crosses the cut, so naming three would pick among equals by name order."""
+    if not ranking:
+        return [], [], ""
+    if incomplete:
+        return [], [], incomplete
+    shown = [round_half_up(r["total"], 3) for r in ranking]
+    if len(set(shown)) == 1:
+        return [], [], "各单位考核得分相同,无法区分先后"
+    if len(ranking) <= NAMED:
+        return [], [], f"参加考核的单位不足{NAMED + 1}个"
+    top = NAMED
+    bottom_from = max(NAMED, len(ranking) - NAMED)  # never the same unit both 先进 and 后进
+    if shown[top - 1] == shown[top]:
+        return [], [], f"第{top}名与第{top + 1}名得分相同,无法区分先后"
+    if bottom_from < len(ranking) and shown[bottom_from - 1] == shown[bottom_from]:
+        return [], [], f"第{bottom_from}名与第{bottom_from + 1}名得分相同,无法区分先后"
+    return ([r["department"] for r in ranking[:top]], [r["department"] for r in ranking[bottom_from:]], "")
+
+
+def score_summary(scored: pd.DataFrame, base: float, incomplete: str = "") -> dict[str, Any]:
+    """max / min / mean / spread / above_base over the totals, the ranking, top 3 and bottom 3 when the scores set
+    them apart (else `no_advanced_reason` says why none are named; see named_units)."""
     totals = scored["total"]
     if totals.empty:
         return {"base": base, "max": None, "min": None, "mean": None, "spread": None, "above_base": 0,
-                "ranking": [], "top3": [], "bottom3": [], "by_grade": {}}
+                "ranking": [], "top3": [], "bottom3": [], "no_advanced_reason": "", "by_grade": {}}
     ranking = [
         {"department": str(r.department), "total": float(r.total), "rank": int(r.rank),
          **({"grade": r.grade} if r.grade is not None else {})}
         for r in scored.itertuples(index=False)
     ]
+    top, bottom, reason = named_units(ranking, incomplete)
     by_grade: dict[str, list[str]] = {}
     for row in ranking:
         if "grade" in row:
@@ -130,7 +157,8 @@ def score_summary(scored: pd.DataFrame, base: float) -> dict[str, Any]:
         "spread": float(totals.max() - totals.min()),
         "above_base": int((totals > base).sum()),
         "ranking": ranking,
-        "top3": [r["department"] for r in ranking[:3]],
-        "bottom3": [r["department"] for r in ranking[-3:]] if len(ranking) > 3 else [],
+        "top3": top,
+        "bottom3": bottom,
+        "no_advanced_reason": reason,
         "by_grade": by_grade,
     }

@@ -68,8 +68,9 @@ class Zygote:
         self.folder = Path(tempfile.mkdtemp(prefix="bulletin-zygote-"))
         path = self.folder / "zygote.sock"
         log = open(self.folder / "zygote.log", "wb")  # noqa: SIM115 - the child keeps it
-        self.process = subprocess.Popen([sys.executable, "-m", "bulletin.run.zygote", str(path)], stdin=subprocess.DEVNULL,
-                                        stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
+        command = [sys.executable, "-m", "bulletin.run.zygote", str(path), str(os.getpid())]  # it dies with us
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                        cwd=self.folder)
         log.close()
         deadline = time.monotonic() + ZYGOTE_START_TIMEOUT
         while not path.exists():
@@ -179,7 +180,7 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         """Fork the kernel; the connection file was written by pre_launch as usual."""
         env = dict(kwargs.get("env") or os.environ)
-        cwd = kwargs.get("cwd")
+        cwd = kwargs.get("cwd") or os.getcwd()  # papermill runs the kernel in its cwd by changing into it
         self.process = ForkedProcess(list(cmd), str(cwd) if cwd else None, env)
         self.pid = self.pgid = self.process.pid  # the child calls setsid: its own process group
         self.cwd = cwd or Path.cwd()

@@ -5,12 +5,16 @@ reads (the district's data files, its params, the calendar, the notebook, this p
 the versions of the libraries that draw it) and the hashes of the files it wrote. A bulletin is
 current when both still match; a changed export, an edited notebook or a deleted page re-renders it.
 File contents are hashed once and remembered by (size, mtime), so an unchanged re-run reads no data.
+Two batches writing one out-dir at once keep every entry of both: each save takes a file lock, reads the
+manifest as the other left it, and writes it back with only this batch's own entries replaced.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -19,6 +23,7 @@ from pathlib import Path
 from bulletin.run.outputs import write_atomic
 
 MANIFEST_NAME = ".manifest.json"
+LOCK_NAME = ".manifest.lock"
 MANIFEST_VERSION = 1
 # Libraries whose version can change a rendered byte.
 DRAWING_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "nbformat", "papermill", "ipykernel",
@@ -53,6 +58,7 @@ class Manifest:
     path: Path
     bulletins: dict[str, dict] = field(default_factory=dict)
     file_hashes: dict[str, list] = field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+    changed: set[str] = field(default_factory=set)  # bulletin keys this process recorded (merged into the file)
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -72,9 +78,20 @@ class Manifest:
                 if isinstance(entry, dict) and entry.get("failed")}
 
     def save(self) -> None:
-        """Write the manifest atomically (a killed batch leaves the previous one whole)."""
-        raw = {"version": MANIFEST_VERSION, "bulletins": self.bulletins, "files": self.file_hashes}
-        write_atomic(self.path, (json.dumps(raw, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        """Write the manifest atomically (a killed batch leaves the previous one whole), merged under a lock with
+        what other processes wrote since it was loaded: their entries stay, this one's own entries win."""
+        with _locked(self.path.parent / LOCK_NAME):
+            on_disk = Manifest.load(self.path.parent)
+            bulletins = on_disk.bulletins
+            for key in self.changed:
+                if key in self.bulletins:
+                    bulletins[key] = self.bulletins[key]
+                else:
+                    bulletins.pop(key, None)
+            self.bulletins = bulletins
+            self.file_hashes = {**on_disk.file_hashes, **self.file_hashes}
+            raw = {"version": MANIFEST_VERSION, "bulletins": self.bulletins, "files": self.file_hashes}
+            write_atomic(self.path, (json.dumps(raw, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
     def file_hash(self, path: Path) -> str:
         """Content hash of a file, read only when its size or mtime changed since last time."""
@@ -118,16 +135,32 @@ class Manifest:
             except OSError:
                 continue
             self.file_hashes[str(path.resolve())] = [stat.st_size, stat.st_mtime_ns, digest]
+        self.changed.add(key)
         self.bulletins[key] = {"inputs": inputs, "outputs": dict(sorted(outputs.items())),
                                "seconds": {k: round(v, 3) for k, v in sorted(seconds.items())}}
 
     def clear_failure(self, key: str) -> None:
         """Forget a failed render once the bulletin rendered again outside a batch (`bulletin run`)."""
         entry = self.bulletins.get(key)
-        if entry and entry.pop("failed", None) is not None and not entry:
-            del self.bulletins[key]
+        if entry and entry.pop("failed", None) is not None:
+            self.changed.add(key)
+            if not entry:
+                del self.bulletins[key]
 
     def record_failure(self, key: str, message: str) -> None:
         """Remember that the latest render of a bulletin failed (its earlier good files, if any, stay recorded)."""
         entry = self.bulletins.setdefault(key, {})
         entry["failed"] = message
+        self.changed.add(key)
+
+
+@contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on the file at path (created if needed) for the block; released if the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

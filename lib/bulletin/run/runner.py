@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import tempfile
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,15 +100,18 @@ def run_bulletin(
     notebook = Path(notebooks_dir or default_notebooks_dir()) / f"{kind}.ipynb"
     if not notebook.exists():
         raise ParamError(f"找不到通报模板笔记本 {notebook}。")
+    # The kernel runs in the project folder (the one holding data/ and params/) and the notebook records the
+    # folders relative to it: the executed notebook has the same bytes wherever the project lies.
+    root = Path(os.path.commonpath([data_dir, params_dir]))
     parameters = {
         "district": district,
         "period": period,
         "kind": kind,
-        "data_dir": str(data_dir),
-        "params_dir": str(params_dir),
+        "data_dir": Path(os.path.relpath(data_dir, root)).as_posix(),
+        "params_dir": Path(os.path.relpath(params_dir, root)).as_posix(),
     }
     clock.lap("check")
-    executed = _execute(notebook, parameters, warm)
+    executed = _execute(notebook, parameters, warm, cwd=root)
     clock.lap("execute")
     # What papermill did not spend inside a cell is kernel start-up and messaging.
     clock.split("execute", _cell_seconds(executed, _take_timings(executed)), rest="kernel")
@@ -197,40 +200,39 @@ def _take_timings(executed: nbformat.NotebookNode) -> dict[str, float]:
     return found
 
 
-def _execute(notebook: Path, parameters: dict, warm: bool = False) -> nbformat.NotebookNode:
+def _execute(notebook: Path, parameters: dict, warm: bool, cwd: Path) -> nbformat.NotebookNode:
     # The kernel is killed as soon as the last cell ran: its graceful shutdown costs ~0.6 s and buys nothing.
     from bulletin.run.kernels import IpcKernelManager, warm_kernel_manager_class
 
     manager = warm_kernel_manager_class() if warm else IpcKernelManager
     engine = {"shutdown_kernel": "immediate", "kernel_manager_class": manager}
-    with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
-        try:
-            return papermill.execute_notebook(
-                str(notebook),
-                None,  # the runner publishes the result itself; papermill need not save after every cell
-                parameters=parameters,
-                kernel_name=KERNEL,
-                cwd=tmp,
-                progress_bar=False,
-                log_output=False,
-                extra_arguments=KERNEL_ARGUMENTS,
-                **engine,
-            )
-        except PapermillExecutionError as exc:
-            if exc.ename in _USER_ERRORS:
-                raise RenderError(exc.evalue) from None
-            cell = _first_line(exc.source)
-            raise RenderError(
-                f"通报笔记本 {notebook.name} 第{exc.exec_count}个单元({cell})执行出错:{exc.ename}: {exc.evalue}",
-                cell=cell,
-            ) from None
-        except DeadKernelError:
-            raise RenderError(f"通报笔记本 {notebook.name} 执行时 Python 内核意外退出(可能内存不足或进程被终止),"
-                              "本次未生成通报,原有通报保持不变。", transient=True) from None
-        except CellTimeoutError:
-            raise RenderError(f"通报笔记本 {notebook.name} 有单元执行超时,本次未生成通报,原有通报保持不变。") from None
-        except (RuntimeError, TimeoutError, OSError) as exc:  # the kernel did not start or answer: worth another try
-            raise RenderError(f"通报笔记本 {notebook.name} 的内核未能启动:{exc}", transient=True) from None
+    try:
+        return papermill.execute_notebook(
+            str(notebook),
+            None,  # the runner publishes the result itself; papermill need not save after every cell
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=KERNEL_ARGUMENTS,
+            **engine,
+        )
+    except PapermillExecutionError as exc:
+        if exc.ename in _USER_ERRORS:
+            raise RenderError(exc.evalue) from None
+        cell = _first_line(exc.source)
+        raise RenderError(
+            f"通报笔记本 {notebook.name} 第{exc.exec_count}个单元({cell})执行出错:{exc.ename}: {exc.evalue}",
+            cell=cell,
+        ) from None
+    except DeadKernelError:
+        raise RenderError(f"通报笔记本 {notebook.name} 执行时 Python 内核意外退出(可能内存不足或进程被终止),"
+                          "本次未生成通报,原有通报保持不变。", transient=True) from None
+    except CellTimeoutError:
+        raise RenderError(f"通报笔记本 {notebook.name} 有单元执行超时,本次未生成通报,原有通报保持不变。") from None
+    except (RuntimeError, TimeoutError, OSError) as exc:  # the kernel did not start or answer: worth another try
+        raise RenderError(f"通报笔记本 {notebook.name} 的内核未能启动:{exc}", transient=True) from None
 
 
 def _first_line(source: str) -> str:

@@ -151,6 +151,16 @@ def _reap(children: dict[int, socket.socket]) -> None:
             conn.close()
 
 
+def die_with_parent(parent: int) -> None:
+    """Be killed by the kernel when the worker that started this zygote dies (even while still importing)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch; the zygote ends with its parent
+    if len(sys.argv) > 2:
+        die_with_parent(int(sys.argv[2]))
     serve(sys.argv[1])
