@@ -50,7 +50,8 @@ def test_formula_like_text_kept_verbatim_and_quoted(workbook: bytes):
                 if isinstance(cell.value, str):
                     texts.setdefault(cell.value, []).append(cell)
     for name in HOSTILE + ["=SUM(1)", "=1+2"]:
-        name = name.replace("\r", "\n")  # XML parsers normalize a bare CR to LF
+        if name not in texts:  # a bare CR survives as &#13; with lxml, else the XML parser reads it as LF
+            name = name.replace("\r", "\n")
         assert name in texts, name
         quoted = {c.quotePrefix for c in texts[name]}
         assert quoted == ({False} if name == "普通单位" else {True}), name

@@ -91,7 +91,7 @@ def test_core_modules_import_no_extra():
 def test_scheduler_without_cluster_extra_says_what_to_install(monkeypatch):
     """`batch --scheduler` without dask distributed installed fails with a Chinese message naming bulletin[cluster]."""
     from bulletin.errors import BulletinError
-    from bulletin.run.batch import DaskPool
+    from bulletin.run.batch_pools import DaskPool
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
     with pytest.raises(BulletinError, match=r"bulletin\[cluster\]"):

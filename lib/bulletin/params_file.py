@@ -13,9 +13,8 @@ from typing import Any
 
 from bulletin.errors import ConfigError, ParamError
 from bulletin.figures.periods import parse_period
+from bulletin.vocabulary import ID_PATTERN
 from bulletin.yamlio import load_yaml_lines
-
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def check_id(value: str, what: str = "区县代码") -> str:
