@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bulletin.data.privacy import IDENTIFIERS, mask_series
 from bulletin.data.schemas import DTYPES, Col
 
 DATETIME_FORMATS = (
@@ -36,6 +37,13 @@ MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y年%m月", "%Y%m", "%Y.%m")
 MAX_CELL_CHARS = 32767  # Excel's limit per cell: a longer cell is no real export
 TOO_LONG = f"内容过长(超过{MAX_CELL_CHARS}个字符,Excel单元格上限)"
 EARLIEST, LATEST = pd.Timestamp("1990-01-01"), pd.Timestamp("2100-01-01")
+MAX_NUMBER = 1e9  # no count, score or deduction of a service center comes near: a larger one is a wrong cell
+# A number may group thousands with commas (1,234,567.5); any other comma ("0,5", "1,2,3,4") is ambiguous.
+_GROUPED = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
+# Year, month and day as written (2024-06-31, 2024/6/31, 2024年6月31日, 20240631): compared with what was parsed.
+_YMD = r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})"
+NOT_A_DAY = "日期不存在(该月没有这一天,如6月31日、2月30日)"
+DATE_RULE = "日期无法识别或超出合理范围(1990-2099年;可写作2024-06-03、2024/06/03 09:12、2024年6月3日)"
 
 TRUE_WORDS = ("是", "Y", "y", "YES", "Yes", "yes", "TRUE", "True", "true", "1", "1.0", "√", "进驻", "满意")
 FALSE_WORDS = ("否", "N", "n", "NO", "No", "no", "FALSE", "False", "false", "0", "0.0", "×", "未进驻", "不满意")
@@ -112,7 +120,31 @@ def _months(text: pd.Series) -> pd.Series:
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    return pd.to_numeric(text.str.replace(",", "", regex=False).where(text != ""), errors="coerce").astype("float64")
+    """Numbers from text, NaN where unreadable, ambiguous (a comma that is not a thousands separator),
+    not finite (nan, inf, 1e400) or beyond MAX_NUMBER."""
+    commas = text.str.contains(",", regex=False, na=False)
+    ambiguous = commas & ~text.str.match(_GROUPED, na=False).astype(bool)
+    numbers = pd.to_numeric(text.str.replace(",", "", regex=False).where((text != "") & ~ambiguous), errors="coerce")
+    numbers = numbers.astype("float64")
+    return numbers.where(np.isfinite(numbers) & (numbers.abs() <= MAX_NUMBER))
+
+
+def _number_rule(kind: str) -> str:
+    """Why cells of a number column failed, naming the usual causes."""
+    base = "应为整数" if kind == "int" else "应为数字"
+    return f"{base}(不能是nan/inf,绝对值不超过{MAX_NUMBER:.0e};逗号只能作千分位,如1,234;小数点写作“.”)"
+
+
+def impossible_days(text: pd.Series, values: pd.Series) -> pd.Series:
+    """Cells whose written year-month-day is not the parsed one: a day the month does not have, rolled over
+    by the parser (2024-06-31 read as 2024-07-01)."""
+    parts = text.str.extract(_YMD)
+    written = parts.notna().all(axis=1) & values.notna()
+    if not written.any():
+        return pd.Series(False, index=text.index)
+    year, month, day = (pd.to_numeric(parts[i], errors="coerce") for i in range(3))
+    moved = (year != values.dt.year) | (month != values.dt.month) | (day != values.dt.day)
+    return (written & moved).fillna(False).astype(bool)
 
 
 def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str]:
@@ -121,7 +153,8 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
     kind = col.kind
     if kind == "text":
         too_long = text.str.len() > MAX_CELL_CHARS
-        return text.where(filled & ~too_long).astype("string"), too_long, TOO_LONG
+        shown = text if col.name in IDENTIFIERS else mask_series(text)  # personal numbers never pass the edge
+        return shown.where(filled & ~too_long).astype("string"), too_long, TOO_LONG
     if kind == "bool":
         values = text.map(BOOLS).astype("boolean")
         return values, filled & values.isna(), "应为“是”或“否”"
@@ -129,9 +162,9 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
         numbers = _numbers(text)
         bad = filled & numbers.isna()
         if kind == "number":
-            return numbers, bad, "应为数字"
+            return numbers, bad, _number_rule(kind)
         fractional = numbers.notna() & (numbers % 1 != 0)
-        return numbers.where(~fractional).round().astype("Int64"), bad | fractional, "应为整数"
+        return numbers.where(~fractional).round().astype("Int64"), bad | fractional, _number_rule(kind)
     if kind == "rating":
         words = text.map(RATING_WORDS)
         numbers = _numbers(text.where(words.isna(), ""))
@@ -146,7 +179,7 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
         values = values.where(~outside)
         if kind == "date":
             values = values.dt.normalize()
-        return values, bad | outside, "日期无法识别或超出合理范围(1990-2099年;可写作2024-06-03、2024/06/03 09:12、2024年6月3日)"
+        return values, bad | outside, DATE_RULE
     if kind == "month":
         values = _months(text)
         return values, filled & values.isna(), "月份无法识别(应写作如2024-06或2024年6月)"
@@ -166,11 +199,18 @@ def convert_frame(raw: pd.DataFrame, cols: tuple[Col, ...]) -> tuple[pd.DataFram
             continue
         text = raw[col.name]
         values, bad, rule = convert_column(text, col)
+        if col.kind in ("datetime", "date"):
+            rolled = impossible_days(text, values)
+            if rolled.any():
+                values = values.where(~rolled)
+                problems.extend(CellProblem(int(r), col.name, str(v), NOT_A_DAY) for r, v in text[rolled].items())
+                bad = bad | rolled
         if col.default is not None:
             values = values.where(text != "", col.default).astype(DTYPES[col.kind])
         typed[col.name] = values
         if bad.any():
             failed[col.name] = bad
-            problems.extend(CellProblem(int(r), col.name, str(v), rule) for r, v in text[bad].items())
+            fresh = bad & ~rolled if col.kind in ("datetime", "date") else bad
+            problems.extend(CellProblem(int(r), col.name, str(v), rule) for r, v in text[fresh].items())
     return pd.DataFrame(typed, index=raw.index), problems, failed
 

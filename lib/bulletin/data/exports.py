@@ -24,7 +24,9 @@ import pyarrow.parquet as pq
 
 from bulletin.data.schemas import TABLES
 
-SUFFIXES = (".csv", ".xlsx", ".parquet")
+SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
+# Control characters a cell must not carry into a page or a terminal (NUL, ESC ...); tab and line breaks stay.
+CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _TOTAL_PREFIXES = ("合计", "小计", "总计", "共计")
 _HEADER_SCAN = 30  # rows searched for the header line
 
@@ -47,6 +49,7 @@ class RawTable:
     ignored: list[str] = field(default_factory=list)  # headers not in the table's schema
     totals_dropped: int = 0
     header_row: int = 1  # Excel row of the header line
+    cleaned: list[tuple[int, str, str]] = field(default_factory=list)  # (Excel row, column, value) freed of control chars
 
 
 def source_files(district_dir: Path, table: str) -> list[Path]:
@@ -58,6 +61,41 @@ def source_files(district_dir: Path, table: str) -> list[Path]:
         found += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
                         and not p.name.startswith((".", "~$")))
     return found
+
+
+def stray_files(district_dir: Path, tables: tuple[str, ...]) -> list[Path]:
+    """Files under a district folder that no table reads (a typo in a name, .txt/.docx, Excel lock files), by name."""
+    used = {p for table in tables for p in source_files(district_dir, table)}
+    found = []
+    for path in sorted(district_dir.rglob("*")):
+        if path.name == ".gitkeep" or path in used or (path.is_dir() and path.relative_to(district_dir).parts[0] in tables
+                                                      and len(path.relative_to(district_dir).parts) == 1):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            continue  # an unexpected folder shows through the files in it
+        found.append(path)
+    return found
+
+
+def outside_link(path: Path, root: Path) -> Path | None:
+    """Where `path` leads when it is (or passes through) a symbolic link that leads outside `root`; else None."""
+    try:
+        target = path.resolve()
+        target.relative_to(Path(root).resolve())
+    except ValueError:
+        return target
+    except OSError:  # a link loop
+        return path
+    return None
+
+
+def clean_controls(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Text cells without control characters (NUL, ESC, ...), and which cells had some."""
+    values = pc.fill_null(values.cast(pa.string()), "")
+    hit = pc.match_substring_regex(values, CONTROL_CHARS).to_numpy(zero_copy_only=False)
+    if not hit.any():
+        return values, hit
+    return pc.replace_substring_regex(values, CONTROL_CHARS, ""), hit
 
 
 def normalize_header(text: object) -> str:
@@ -228,7 +266,7 @@ def read_source(path: Path, table: str) -> RawTable:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         header, cells, h = _grid_csv(path, aliases)
-    elif suffix == ".xlsx":
+    elif suffix in (".xlsx", ".xls"):
         header, cells, h = _grid_excel(path, aliases)
     else:
         header, cells, h = _grid_parquet(path)
@@ -239,12 +277,16 @@ def read_source(path: Path, table: str) -> RawTable:
     # Excel row of each record: title rows, then the header row, then data from the next row.
     index = pd.RangeIndex(h + 2, h + 2 + n)
     columns: dict[str, pa.Array] = {}
+    dirty: dict[str, np.ndarray] = {}
     ignored = []
     for raw_name, values in zip(header, cells):
         name = aliases.get(normalize_header(raw_name))
         if name is None or name in columns:
             ignored.append(str(raw_name))
             continue
+        values, hit = clean_controls(values)  # before anything else sees the cell
+        if hit.any():
+            dirty[name] = hit
         columns[name] = _normalize_array(values)
     if not columns:
         wanted = "、".join(c.alias for c in TABLES[table] if c.required)
@@ -260,5 +302,8 @@ def read_source(path: Path, table: str) -> RawTable:
     keep = ~totals & ~empty
     frame = pd.DataFrame({name: pd.Series(values.filter(pa.array(keep)), dtype="str") for name, values in columns.items()})
     frame.index = index[keep]
-    return RawTable(path=path, frame=frame, ignored=[c for c in ignored if c and not c.startswith("Unnamed")],
-                    totals_dropped=int(totals.sum()), header_row=h + 1)
+    cleaned = [(int(index[i]), name, columns[name][int(i)].as_py())
+               for name, hit in dirty.items() for i in np.flatnonzero(hit & keep)]
+    ignored = [re.sub(CONTROL_CHARS, "", c) for c in ignored if c and not c.startswith("Unnamed")]
+    return RawTable(path=path, frame=frame, ignored=ignored, totals_dropped=int(totals.sum()), header_row=h + 1,
+                    cleaned=sorted(cleaned))

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from bulletin.document.markup import block_html, esc
 from bulletin.document.model import table
-from bulletin.data.tables import TABLE_NAMES
-from bulletin.data.validation import TABLE_LABELS, Problem, Report
+from bulletin.data.validation import SECTIONS, TABLE_LABELS, Problem, Report
 
 SHOWN_PER_TABLE = 1000  # problem rows listed per table and level; the rest are counted
 
@@ -54,7 +53,7 @@ def _section(report: Report, level: str, title: str, base: Path | None) -> str:
     if not chosen:
         return f'<section class="{level}s"><h2>{esc(title)}</h2><p>无。</p></section>'
     parts = [f'<section class="{level}s"><h2>{esc(title)}(共{len(chosen)}处)</h2>']
-    for name in TABLE_NAMES:
+    for name in SECTIONS:
         found = [p for p in chosen if p.table == name]
         if not found:
             continue
