@@ -40,6 +40,9 @@ def compute_figures(
     per_department: list[pd.DataFrame] = []
     if tables.cases is not None:
         figures["cases"], dept_cases = _cases(tables, calendar, period)
+        gaps = figures["cases"].pop("data_gaps")
+        if gaps:
+            figures["data_gaps"] = gaps
         figures["trend"] = _trend(tables.cases, period)
         per_department.append(dept_cases)
     if tables.evaluations is not None:
@@ -105,6 +108,13 @@ def _cases(tables: Tables, calendar: WorkCalendar, period: Period) -> tuple[dict
         result[{"year_ago": "vs_year_ago", "previous": "vs_previous"}[key]] = m.compare(result, base_metrics)
     result["yoy"] = m.change(result["received"], result["year_ago"]["received"] or None)
     result["mom"] = m.change(result["received"], result["previous"]["received"] or None)
+    # A month without a single case is a missing export, not a 100% fall: no comparison that involves it.
+    gaps = m.missing_months(tables.cases, sorted({*period.months(), *bases["year_ago"].months(), *bases["previous"].months()}))
+    for key, change_key, base in (("vs_year_ago", "yoy", bases["year_ago"]), ("vs_previous", "mom", bases["previous"])):
+        if set(gaps) & {*period.months(), *base.months()}:
+            result[change_key] = None
+            result[key] = dict.fromkeys(result[key])
+    result["data_gaps"] = gaps
     return result, m.department_case_metrics(frame, period)
 
 

@@ -31,6 +31,16 @@ def change(this: float | None, base: float | None) -> float | None:
     return (float(this) - float(base)) / float(base)
 
 
+def missing_months(cases: pd.DataFrame, months: list[str]) -> list[str]:
+    """The months ('YYYY-MM') among `months` with no case received, from the first month the data holds on:
+    a gap in the exports (a header-only monthly file), whose counts would read as a 100% fall."""
+    held = set(cases["received_at"].dropna().dt.strftime("%Y-%m"))
+    if not held:
+        return []
+    first = min(held)
+    return [month for month in months if month >= first and month not in held]
+
+
 RATE_KEYS = ("completion_rate", "instant_same_day_rate", "on_time_rate")
 COUNT_KEYS = ("received", "completed", "instant", "early", "overdue_open")
 
