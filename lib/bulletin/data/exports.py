@@ -138,7 +138,7 @@ def _utf8(data: bytes) -> bytes:
     """CSV bytes as UTF-8 without BOM: UTF-8 as it is, GB18030/GBK transcoded."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceProblem("文件编码为 UTF-16(Unicode 文本),不受支持:请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
-    if b"\x00" in data[:8192]:
+    if data[:8192].count(b"\x00") > 4:  # a stray NUL in a cell is cleaned later; many mean a binary file
         raise SourceProblem("不是文本格式的CSV文件(可能是二进制文件或改了扩展名的Excel文件)")
     try:
         data.decode("utf-8")
