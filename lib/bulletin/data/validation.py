@@ -365,7 +365,8 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
         if table in MONTHLY and not frame.empty:
             gaps = _month_gaps(frame, MONTHLY[table])
             if gaps:
-                rule = (f"{'、'.join(gaps)}没有任何数据行(前后月份都有数据):该月导出可能缺失,"
+                listed = "、".join(gaps[:12]) + (f"等{len(gaps)}个月" if len(gaps) > 12 else "")
+                rule = (f"{listed}没有任何数据行(前后月份都有数据):该月导出可能缺失,"
                         "通报不计算与该月相比的同比、环比")
                 report.problems.append(Problem(table, str(folder / table), None, _alias(table, MONTHLY[table]), None,
                                                rule, level="warning"))
