@@ -69,7 +69,7 @@ def _first_format(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
+        ok = parsed.notna() & (parsed >= EARLIEST) & (parsed < LATEST)  # beyond pandas' ns range (2263) too
         out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
         todo.loc[ok[ok].index] = False
     return out
@@ -106,6 +106,8 @@ def parse_datetimes(text: pd.Series) -> pd.Series:
     """Datetimes from text in any of DATETIME_FORMATS (each value may use its own); NaT where none fits."""
     fast = tuple(f for f in DATETIME_FORMATS if "%f" not in f)  # Arrow's strptime has no fractions of a second
     values, todo = _arrow_formats(text, fast)
+    inside = (values >= np.datetime64(EARLIEST)) & (values < np.datetime64(LATEST))  # ns would wrap past 2262
+    values = np.where(inside, values, np.datetime64("NaT"))
     out = pd.Series(values.astype("datetime64[ns]"), index=text.index)
     if len(todo):  # the rare rest (fractions of seconds, typos) goes through pandas, value by format
         rest = _first_format(text.iloc[todo], DATETIME_FORMATS)
