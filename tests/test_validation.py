@@ -360,3 +360,10 @@ def test_a_district_folder_linking_outside_is_refused(district: Path, tmp_path: 
     (district.parent / "d2").symlink_to(district.rename(tmp_path / "outside_d1"))
     with pytest.raises(DataError, match="d2 是指向数据目录.*之外的链接,已拒绝读取"):
         validate_district(district.parent, "d2")
+
+
+def test_a_file_name_with_control_characters_is_reported_cleaned(district: Path):
+    """A stray file whose name carries ESC is named in the report without the ESC (the terminal is not steered)."""
+    _write(district / "notes\x1b[2J.txt", "x\n")
+    _, report = validate_district(district.parent, district.name)
+    assert "notes[2J.txt" in report.to_text() and "\x1b" not in report.to_text()

@@ -134,11 +134,21 @@ def _header_row(rows: list[list[str]], aliases: dict[str, str]) -> int:
     return scores.index(max(scores))
 
 
+def _binary(sample: bytes) -> bool:
+    """Whether a file's first bytes look binary: NULs among many control bytes (a stray NUL in a cell is cleaned
+    later with a warning; a renamed workbook or image has many)."""
+    nuls = sample.count(b"\x00")
+    if not nuls:
+        return False
+    controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
+    return nuls > 4 or controls * 10 > len(sample)
+
+
 def _utf8(data: bytes) -> bytes:
     """CSV bytes as UTF-8 without BOM: UTF-8 as it is, GB18030/GBK transcoded."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceProblem("文件编码为 UTF-16(Unicode 文本),不受支持:请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
-    if data[:8192].count(b"\x00") > 4:  # a stray NUL in a cell is cleaned later; many mean a binary file
+    if _binary(data[:8192]):
         raise SourceProblem("不是文本格式的CSV文件(可能是二进制文件或改了扩展名的Excel文件)")
     try:
         data.decode("utf-8")

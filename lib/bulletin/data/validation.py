@@ -7,6 +7,7 @@ returns the typed `Tables` with a `Report`. Nothing downstream re-checks or re-p
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ import pyarrow.compute as pc
 
 from bulletin.data.convert import as_arrow, convert_frame
 from bulletin.errors import DataError
-from bulletin.data.exports import SourceProblem, outside_link, read_source, source_files, stray_files
+from bulletin.data.exports import CONTROL_CHARS, SourceProblem, outside_link, read_source, source_files, stray_files
 from bulletin.data.privacy import mask_text
 from bulletin.data.schemas import REFERENCES, TABLES, column, row_rule, schema
 from bulletin.data.tables import TABLE_NAMES, Tables
@@ -294,9 +295,16 @@ def _duplicate_rows(table: str, frame: pd.DataFrame) -> list[tuple[int, int]]:
 def _masked(problem: Problem) -> Problem:
     """The problem without its value when the cell is citizens' free text: reports name the cell, never show it;
     any ID or phone number elsewhere in it (a value shifted into the wrong column) masked."""
+    problem = replace(problem, file=_printable(problem.file), column=_printable(mask_text(problem.column)),
+                      rule=_printable(mask_text(problem.rule)))
     if (problem.table, problem.column) in PRIVATE_COLUMNS and problem.value not in (None, ""):
-        return replace(problem, value=HIDDEN_VALUE, rule=mask_text(problem.rule))
-    return replace(problem, value=mask_text(problem.value), column=mask_text(problem.column), rule=mask_text(problem.rule))
+        return replace(problem, value=HIDDEN_VALUE)
+    return replace(problem, value=_printable(mask_text(problem.value)))
+
+
+def _printable(text: str | None) -> str | None:
+    """The text without control characters (a file name or value with ESC must not steer the terminal)."""
+    return text if text is None else re.sub(CONTROL_CHARS, "", text)
 
 
 def _month_gaps(frame: pd.DataFrame, column: str) -> list[str]:
