@@ -84,7 +84,7 @@ def outside_link(path: Path, root: Path) -> Path | None:
         target.relative_to(Path(root).resolve())
     except ValueError:
         return target
-    except OSError:  # a link loop
+    except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
         return path
     return None
 

@@ -46,7 +46,7 @@ def check_inside(folder: Path, root: Path) -> None:
     an outputs/<district> link to elsewhere must not carry bulletins out of the project."""
     try:
         Path(folder).resolve().relative_to(Path(root).resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # outside, or a link loop
         raise OutputError(f"输出目录 {folder} 经由符号链接指向 --out-dir({root})之外,已拒绝写入。"
                           "请删除该链接,或用 --out-dir 直接指定输出位置。") from None
 
