@@ -41,7 +41,7 @@ MAX_NUMBER = 1e9  # no count, score or deduction of a service center comes near:
 # A number may group thousands with commas (1,234,567.5); any other comma ("0,5", "1,2,3,4") is ambiguous.
 _GROUPED = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
 # Year, month and day as written (2024-06-31, 2024/6/31, 2024年6月31日, 20240631): compared with what was parsed.
-_YMD = r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})"
+_YMD = r"^(?P<y>\d{4})\D?(?P<m>\d{1,2})\D?(?P<d>\d{1,2})"
 NOT_A_DAY = "日期不存在(该月没有这一天,如6月31日、2月30日)"
 DATE_RULE = "日期无法识别或超出合理范围(1990-2099年;可写作2024-06-03、2024/06/03 09:12、2024年6月3日)"
 
@@ -124,9 +124,13 @@ def _months(text: pd.Series) -> pd.Series:
 def _numbers(text: pd.Series) -> pd.Series:
     """Numbers from text, NaN where unreadable, ambiguous (a comma that is not a thousands separator),
     not finite (nan, inf, 1e400) or beyond MAX_NUMBER."""
-    commas = text.str.contains(",", regex=False, na=False)
-    ambiguous = commas & ~text.str.match(_GROUPED, na=False).astype(bool)
-    numbers = pd.to_numeric(text.str.replace(",", "", regex=False).where((text != "") & ~ambiguous), errors="coerce")
+    commas = pc.match_substring(as_arrow(text), ",").to_numpy(zero_copy_only=False)
+    if commas.any():
+        grouped = text[commas].str.match(_GROUPED, na=False).astype(bool)
+        ambiguous = pd.Series(False, index=text.index)
+        ambiguous[commas] = ~grouped.to_numpy()
+        text = text.str.replace(",", "", regex=False).where(~ambiguous, "")
+    numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
     numbers = numbers.astype("float64")
     return numbers.where(np.isfinite(numbers) & (numbers.abs() <= MAX_NUMBER))
 
@@ -139,14 +143,19 @@ def _number_rule(kind: str) -> str:
 
 def impossible_days(text: pd.Series, values: pd.Series) -> pd.Series:
     """Cells whose written year-month-day is not the parsed one: a day the month does not have, rolled over
-    by the parser (2024-06-31 read as 2024-07-01)."""
-    parts = text.str.extract(_YMD)
-    written = parts.notna().all(axis=1) & values.notna()
-    if not written.any():
-        return pd.Series(False, index=text.index)
-    year, month, day = (pd.to_numeric(parts[i], errors="coerce") for i in range(3))
-    moved = (year != values.dt.year) | (month != values.dt.month) | (day != values.dt.day)
-    return (written & moved).fillna(False).astype(bool)
+    by the parser (2024-06-31 read as 2024-07-01). Only parsed days 1-3 can be such a roll-over."""
+    out = pd.Series(False, index=text.index)
+    suspect = np.flatnonzero((values.dt.day <= 3).fillna(False).to_numpy(dtype=bool))
+    if not len(suspect):
+        return out
+    parts = pc.extract_regex(as_arrow(text.iloc[suspect]), _YMD)
+    written = [pd.to_numeric(pd.Series(parts.field(name).to_numpy(zero_copy_only=False)), errors="coerce").to_numpy()
+               for name in ("y", "m", "d")]
+    parsed = values.iloc[suspect]
+    moved = ((written[0] != parsed.dt.year.to_numpy()) | (written[1] != parsed.dt.month.to_numpy())
+             | (written[2] != parsed.dt.day.to_numpy())) & ~np.isnan(written[2])
+    out.iloc[suspect[moved]] = True
+    return out
 
 
 def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str]:
