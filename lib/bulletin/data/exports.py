@@ -27,6 +27,9 @@ from bulletin.data.schemas import TABLES
 SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
 # Control characters a cell must not carry into a page or a terminal (NUL, ESC ...); tab and line breaks stay.
 CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_C0 = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
+_NOT_C0 = bytes(b for b in range(256) if b not in _C0)
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080-U+009F in UTF-8
 _TOTAL_PREFIXES = ("合计", "小计", "总计", "共计")
 _HEADER_SCAN = 30  # rows searched for the header line
 
@@ -181,12 +184,22 @@ def _head(data: bytes) -> tuple[list[list[str]], list[int]]:
     return rows, offsets
 
 
-def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
-    """(header cells, one text array per column, header row index) of a CSV export."""
+def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int, bool]:
+    """(header cells, one text array per column, header row index, whether any control character occurs) of a
+    CSV export."""
     data = path.read_bytes()
     if not data.strip():
         raise SourceProblem("文件为空")
     data = _utf8(data)
+    return (*_grid_csv_text(data, aliases), _has_controls(data))
+
+
+def _has_controls(data: bytes) -> bool:
+    """Whether UTF-8 bytes hold a control character (bytes.translate runs at memory speed; regex only if needed)."""
+    return bool(data.translate(None, _NOT_C0)) or (b"\xc2" in data and _C1.search(data) is not None)
+
+
+def _grid_csv_text(data: bytes, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
     head, offsets = _head(data)
     h = _header_row(head, aliases)
     if h < 0:
@@ -274,8 +287,9 @@ def read_source(path: Path, table: str) -> RawTable:
     """One file of a table as text cells under English names; SourceProblem if it cannot be read."""
     aliases = alias_map(table)
     suffix = path.suffix.lower()
+    dirty = True  # unknown for workbooks and Parquet: every column is checked
     if suffix == ".csv":
-        header, cells, h = _grid_csv(path, aliases)
+        header, cells, h, dirty = _grid_csv(path, aliases)
     elif suffix in (".xlsx", ".xls"):
         header, cells, h = _grid_excel(path, aliases)
     else:
@@ -287,16 +301,17 @@ def read_source(path: Path, table: str) -> RawTable:
     # Excel row of each record: title rows, then the header row, then data from the next row.
     index = pd.RangeIndex(h + 2, h + 2 + n)
     columns: dict[str, pa.Array] = {}
-    dirty: dict[str, np.ndarray] = {}
+    cleaned_at: dict[str, np.ndarray] = {}
     ignored = []
     for raw_name, values in zip(header, cells):
         name = aliases.get(normalize_header(raw_name))
         if name is None or name in columns:
             ignored.append(str(raw_name))
             continue
-        values, hit = clean_controls(values)  # before anything else sees the cell
-        if hit.any():
-            dirty[name] = hit
+        if dirty:
+            values, hit = clean_controls(values)  # before anything else sees the cell
+            if hit.any():
+                cleaned_at[name] = hit
         columns[name] = _normalize_array(values)
     if not columns:
         wanted = "、".join(c.alias for c in TABLES[table] if c.required)
@@ -313,7 +328,7 @@ def read_source(path: Path, table: str) -> RawTable:
     frame = pd.DataFrame({name: pd.Series(values.filter(pa.array(keep)), dtype="str") for name, values in columns.items()})
     frame.index = index[keep]
     cleaned = [(int(index[i]), name, columns[name][int(i)].as_py())
-               for name, hit in dirty.items() for i in np.flatnonzero(hit & keep)]
+               for name, hit in cleaned_at.items() for i in np.flatnonzero(hit & keep)]
     ignored = [re.sub(CONTROL_CHARS, "", c) for c in ignored if c and not c.startswith("Unnamed")]
     return RawTable(path=path, frame=frame, ignored=ignored, totals_dropped=int(totals.sum()), header_row=h + 1,
                     cleaned=sorted(cleaned))

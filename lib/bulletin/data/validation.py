@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
-from bulletin.data.convert import as_arrow, convert_frame
+from bulletin.data.convert import LATEST, as_arrow, convert_frame
 from bulletin.errors import DataError
 from bulletin.data.exports import CONTROL_CHARS, SourceProblem, outside_link, read_source, source_files, stray_files
 from bulletin.data.privacy import mask_text
@@ -319,13 +319,15 @@ def _month_gaps(frame: pd.DataFrame, column: str) -> list[str]:
 
 def _later_than_export(table: str, frame: pd.DataFrame, file_of: pd.Series) -> list[tuple[int, str]]:
     """(row index, column) of dates later than their export file was saved (a day of slack for time zones)."""
-    saved = {}
-    for file in file_of.unique():
+    codes, files = pd.factorize(file_of)
+    saved = []
+    for file in files:
         try:
-            saved[file] = pd.Timestamp(Path(file).stat().st_mtime, unit="s") + pd.Timedelta(days=1)
+            saved.append(pd.Timestamp(Path(file).stat().st_mtime, unit="s") + pd.Timedelta(days=1))
         except OSError:
-            saved[file] = pd.Timestamp.max
-    limit = pd.Series(pd.to_datetime([saved[f] for f in file_of]).astype("datetime64[ns]"), index=frame.index)
+            saved.append(LATEST)
+    limit = pd.Series(np.array(saved, dtype="datetime64[ns]")[codes] if len(codes) else np.array([], "datetime64[ns]"),
+                      index=frame.index)
     out = []
     for col in TABLES[table]:
         if col.kind not in ("date", "datetime") or (table, col.name) in MAY_BE_LATER:
