@@ -148,12 +148,14 @@ def impossible_days(text: pd.Series, values: pd.Series) -> pd.Series:
     suspect = np.flatnonzero((values.dt.day <= 3).fillna(False).to_numpy(dtype=bool))
     if not len(suspect):
         return out
-    parts = pc.extract_regex(as_arrow(text.iloc[suspect]), _YMD)
-    written = [pd.to_numeric(pd.Series(parts.field(name).to_numpy(zero_copy_only=False)), errors="coerce").to_numpy()
-               for name in ("y", "m", "d")]
-    parsed = values.iloc[suspect]
-    moved = ((written[0] != parsed.dt.year.to_numpy()) | (written[1] != parsed.dt.month.to_numpy())
-             | (written[2] != parsed.dt.day.to_numpy())) & ~np.isnan(written[2])
+    parts = pc.extract_regex(as_arrow(text.iloc[suspect]), _YMD)  # null where the text has no y-m-d
+    matched = parts.is_valid().to_numpy(zero_copy_only=False)
+    parsed = pa.array(values.to_numpy()[suspect])
+    moved = np.zeros(len(suspect), dtype=bool)
+    for name, part in (("y", pc.year), ("m", pc.month), ("d", pc.day)):
+        written = pc.fill_null(pc.cast(parts.field(name), pa.int64()), 0)
+        moved |= pc.not_equal(written, part(parsed)).to_numpy(zero_copy_only=False)
+    moved &= matched
     out.iloc[suspect[moved]] = True
     return out
 

@@ -309,12 +309,11 @@ def _printable(text: str | None) -> str | None:
 
 def _month_gaps(frame: pd.DataFrame, column: str) -> list[str]:
     """Months ('YYYY-MM') without a row between the first and the last month with rows."""
-    months = frame[column].dropna().dt.to_period("M")
-    if months.empty:
+    held = np.unique(frame[column].dropna().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]"))
+    if not len(held):
         return []
-    held = set(months.unique())
-    span = pd.period_range(min(held), max(held), freq="M")
-    return [str(m) for m in span if m not in held]
+    span = np.arange(held[0], held[-1] + 1)
+    return [str(m) for m in np.setdiff1d(span, held)]
 
 
 def _later_than_export(table: str, frame: pd.DataFrame, file_of: pd.Series) -> list[tuple[int, str]]:

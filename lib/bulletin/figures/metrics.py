@@ -34,7 +34,8 @@ def change(this: float | None, base: float | None) -> float | None:
 def missing_months(cases: pd.DataFrame, months: list[str]) -> list[str]:
     """The months ('YYYY-MM') among `months` with no case received, from the first month the data holds on:
     a gap in the exports (a header-only monthly file), whose counts would read as a 100% fall."""
-    held = set(cases["received_at"].dropna().dt.strftime("%Y-%m"))
+    stamps = cases["received_at"].dropna().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    held = {str(month) for month in np.unique(stamps)}  # 'YYYY-MM'
     if not held:
         return []
     first = min(held)
