@@ -12,7 +12,7 @@ from bulletin.document.narrative import overview
 from bulletin.figures.compute import compute_figures
 from bulletin.figures.periods import parse_period
 from bulletin.figures.workdays import load_calendar
-from conftest import make_project, read_raw
+from conftest import make_project, read_raw, set_district_key
 
 DISTRICT = "tongshan"
 
@@ -57,3 +57,15 @@ def test_complete_months_carry_no_gap(project: Path):
     f = _figures(project, "2024-04")
     assert "data_gaps" not in f
     assert "缺失" not in "".join(block.text for block in overview(f, "全区", detail=False))
+
+
+def test_notes_with_personal_numbers_are_masked(project: Path):
+    """An ID or phone number pasted into notes.problems reaches the figures only masked."""
+    path = project / "params" / "districts" / f"{DISTRICT}.yaml"
+    original = path.read_bytes()
+    set_district_key(project / "params", DISTRICT, "notes", {"2024-06": {"problems": "请联系13812345555,身份证110101199003071234"}})
+    try:
+        f = _figures(project, "2024-06")
+    finally:
+        path.write_bytes(original)
+    assert f["notes"]["problems"] == "请联系138****5555,身份证110101********1234"

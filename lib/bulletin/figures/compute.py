@@ -14,6 +14,7 @@ from bulletin.errors import CalendarError
 from bulletin.config import District, Scheme
 from bulletin.figures.periods import Period
 from bulletin.figures.scoring import average_scores, score_departments, score_summary
+from bulletin.data.privacy import mask_text
 from bulletin.data.tables import Tables
 
 TREND_MONTHS = 12
@@ -88,7 +89,8 @@ def compute_figures(
     else:
         table = table.rename_axis("department").reset_index()
     figures["departments"] = _records(table)
-    figures["notes"] = district.notes_for(period)
+    # Analyst notes are free text too: an ID or phone number pasted into them is masked like any cell.
+    figures["notes"] = {k: mask_text(v) if isinstance(v, str) else v for k, v in district.notes_for(period).items()}
     figures["issue_date"] = figures["notes"].pop("date", None) or issue_date(calendar, period)
     return clean(figures)
 
