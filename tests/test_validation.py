@@ -12,6 +12,7 @@ from bulletin.errors import DataError
 from bulletin.data.exports import read_source
 from bulletin.data.store import STORE_DIR, load_tables
 from bulletin.data.validation import validate_district
+from bulletin.document.validation_page import report_page
 
 DEPARTMENTS = "单位名称,是否进驻\n公安局,是\n税务局,是\n档案馆,否\n"
 ITEMS = "事项编码,事项名称,实施单位,办件类型,法定时限,承诺时限\nA1,户籍证明,公安局,即办件,0,0\nA2,税务登记,税务局,承诺件,20,5\n"
@@ -335,6 +336,8 @@ def test_a_file_no_table_reads_is_a_warning_naming_it(district: Path, name: str)
     assert report.ok
     assert [Path(p.file).name for p in report.warnings if p.table == "files"] == [Path(name).name]
     assert "【数据目录(files)】警告1处" in report.to_text() and Path(name).name in report.to_text()
+    page = report_page(report, district.parent)
+    assert "数据目录(files)" in page and Path(name).name.replace("~", "") in page
 
 
 def test_a_month_file_linking_outside_the_data_folder_is_refused(district: Path, tmp_path: Path):
