@@ -69,3 +69,17 @@ def test_notes_with_personal_numbers_are_masked(project: Path):
     finally:
         path.write_bytes(original)
     assert f["notes"]["problems"] == "请联系138****5555,身份证110101********1234"
+
+
+def test_missing_months_do_not_depend_on_rows_before_the_window():
+    """The same gaps whether earlier months are loaded or not (a bulletin's window of months gives the full answer)."""
+    import pandas as pd
+
+    from bulletin.figures.metrics import missing_months
+
+    months = ["2023-06", "2024-04", "2024-05", "2024-06"]
+    received = pd.to_datetime(["2023-05-10", "2023-07-03", "2024-04-02", "2024-06-05"])
+    full = pd.DataFrame({"received_at": received})
+    windowed = full[full["received_at"] >= "2023-06-01"]
+    assert missing_months(full, months) == missing_months(windowed, months) == ["2024-05"]
+    assert missing_months(full.iloc[:0], months) == []
