@@ -27,7 +27,8 @@ GENERATED_CASES = [
     {"file": "huge_cell.csv", "data": "complaints.csv", "message": "列“内容”.*内容过长"},
     {"file": "huge_name.csv", "data": "departments.csv", "message": "列“单位名称”.*内容过长"},
 ]
-CASES = MANIFEST + GENERATED_CASES
+CASES = [c for c in MANIFEST if c.get("level", "error") == "error"] + GENERATED_CASES
+WARNINGS = [c for c in MANIFEST if c.get("level") == "warning"]
 
 
 def _validate_args(root: Path) -> list[str]:
@@ -49,6 +50,7 @@ def test_corpus_is_complete():
     listed = [case["file"] for case in MANIFEST]
     assert len(files) >= 30 and sorted(listed) == sorted(files)
     assert all(("data" in c) != ("params" in c) and c["message"] for c in MANIFEST)
+    assert all(c.get("level", "error") in ("error", "warning") for c in MANIFEST)
 
 
 def _project_with(good: Path, tmp_path: Path, case: dict) -> Path:
@@ -79,3 +81,46 @@ def test_refused_with_chinese_message(good: Path, tmp_path: Path, case: dict):
         assert Path(case["data"]).name in output
     assert [p.name for p in (root / "outputs").rglob("*.html")] in ([], ["validation.html"])
     assert not (root / "PWNED").exists() and not Path("PWNED").exists()
+    _assert_absent(root, output, case)
+
+
+def _assert_absent(root: Path, output: str, case: dict) -> None:
+    """None of the case's `absent` strings in the terminal output or on the validation page."""
+    pages = "".join(p.read_text(encoding="utf-8") for p in (root / "outputs").rglob("validation.html"))
+    for text in case.get("absent", ()):
+        assert text not in output and text not in pages, repr(text)
+
+
+@pytest.mark.parametrize("case", WARNINGS, ids=[c["file"] for c in WARNINGS])
+def test_warned_and_still_valid(good: Path, tmp_path: Path, case: dict):
+    """A file that is read or reported but does not stop the data: exit 0, the expected Chinese warning naming
+    the file, no traceback, nothing in `absent` shown."""
+    root = _project_with(good, tmp_path, case)
+    result = CliRunner().invoke(app, _validate_args(root))
+    output = result.output
+    assert result.exit_code == 0, output[-2000:]
+    assert "Traceback" not in output
+    assert re.search(case["message"], output, re.S), output[-2000:]
+    _assert_absent(root, output, case)
+
+
+@pytest.mark.parametrize("what", ["month file", "district folder"])
+def test_a_link_out_of_the_data_folder_is_refused(good: Path, tmp_path: Path, what: str):
+    """A month file or the whole data/<district> folder as a symlink to a place outside data/: refused, naming it."""
+    root = tmp_path / "project"
+    shutil.copytree(good / "params", root / "params")
+    outside = tmp_path / "outside"
+    shutil.copytree(good / "data" / DISTRICT, outside, ignore=shutil.ignore_patterns(".store"))
+    if what == "month file":
+        shutil.copytree(good / "data" / DISTRICT, root / "data" / DISTRICT, ignore=shutil.ignore_patterns(".store"))
+        link = root / "data" / DISTRICT / "cases" / "2024-07.csv"
+        link.symlink_to(outside / "cases" / "2024-06.csv")
+        expected = "2024-07.csv——是指向数据目录之外的链接,已拒绝读取"
+    else:
+        (root / "data").mkdir()
+        (root / "data" / DISTRICT).symlink_to(outside)
+        expected = f"区县数据目录 .*{DISTRICT} 是指向数据目录 .* 之外的链接,已拒绝读取"
+    result = CliRunner().invoke(app, _validate_args(root))
+    assert result.exit_code not in (0, None) and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert re.search(expected, result.output), result.output[-2000:]

@@ -12,6 +12,7 @@ from bulletin.errors import DataError
 from bulletin.data.exports import read_source
 from bulletin.data.store import STORE_DIR, load_tables
 from bulletin.data.validation import validate_district
+from bulletin.document.validation_page import report_page
 
 DEPARTMENTS = "单位名称,是否进驻\n公安局,是\n税务局,是\n档案馆,否\n"
 ITEMS = "事项编码,事项名称,实施单位,办件类型,法定时限,承诺时限\nA1,户籍证明,公安局,即办件,0,0\nA2,税务登记,税务局,承诺件,20,5\n"
@@ -254,6 +255,129 @@ def test_a_warning_repeated_in_many_files_is_summarized(district: Path):
                CASES_HEADER + f"x{month},公安局,A1,,窗口,2023-{month:02d}-03 09:00:00,2023-{month:02d}-03 10:00:00\n合计,1,,,,,\n")
     _, report = validate_district(district.parent, district.name)
     text = report.to_text()
-    assert report.ok and len(report.warnings) == 8
-    assert sum("2023-0" in line and "另见" not in line for line in text.splitlines()) == 5
+    assert report.ok and len([w for w in report.warnings if "合计" in w.rule]) == 8
+    assert sum(".csv" in line and "2023-0" in line and "另见" not in line for line in text.splitlines()) == 5
     assert "……同一问题另见3个文件共3处(2023-06.csv、2023-07.csv、2023-08.csv)" in text
+
+
+# --- values that must not pass silently (issue 14)
+
+COMPLAINTS_HEADER = "投诉编号,来源,涉及单位,类别,内容,受理时间,办结时间,回访满意\n"
+SERVICES_HEADER = "日期,单位,服务类型,次数\n"
+
+
+def _problems(district: Path, level: str = "error") -> list:
+    _, report = validate_district(district.parent, district.name)
+    return report.errors if level == "error" else report.warnings
+
+
+@pytest.mark.parametrize("written", ["2024-06-31 09:00", "2024/02/30", "2024年6月31日", "20240631", "2023-02-29"])
+def test_a_day_the_month_does_not_have_is_an_error_not_the_next_month(district: Path, written: str):
+    """2024-06-31 is refused naming file, Excel row, column and rule; it never becomes 2024-07-01."""
+    _write(district / "cases" / "2024-06.csv", CASES_HEADER + f"c9,公安局,A1,,窗口,{written},\n")
+    errors = _problems(district)
+    assert [(Path(p.file).name, p.row, p.column) for p in errors] == [("2024-06.csv", 2, "受理时间")]
+    assert "日期不存在" in errors[0].rule and errors[0].value == written
+
+
+@pytest.mark.parametrize("written", ["0,5", "1,2,3,4", "12,34", "1e400", "nan", "inf", "-inf", "1e30", "NaN"])
+def test_ambiguous_non_finite_and_huge_numbers_are_errors(district: Path, written: str):
+    """"0,5" is not 5, "1,2,3,4" not 1234, 1e400/nan/inf/1e30 not numbers: each an error on its cell."""
+    _write(district / "services.csv", SERVICES_HEADER + f'2024-06-03,公安局,延时服务,"{written}"\n')
+    errors = _problems(district)
+    assert [(Path(p.file).name, p.row, p.column) for p in errors] == [("services.csv", 2, "次数")]
+    assert "逗号只能作千分位" in errors[0].rule
+
+
+def test_thousands_separators_still_read(district: Path):
+    """"1,234" and "12,345,678" are thousands-grouped counts and read as such."""
+    _write(district / "services.csv", SERVICES_HEADER + '2024-06-03,公安局,延时服务,"1,234"\n2024-06-04,公安局,延时服务,"12,345,678"\n')
+    tables, report = validate_district(district.parent, district.name)
+    assert report.ok and tables.services["count"].tolist() == [1234, 12345678]
+
+
+def test_control_characters_are_cleaned_with_a_warning(district: Path):
+    """NUL/ESC in a cell: a warning with the cleaned value, and no control character left in the tables or report."""
+    _write(district / "complaints.csv", COMPLAINTS_HEADER
+           + "K1,现场\x1b[31m,公安局,态度,排队\x00太久\x07,2024-06-03 09:00,,\n")
+    tables, report = validate_district(district.parent, district.name)
+    assert report.ok
+    warned = [p for p in report.warnings if "控制字符" in p.rule]
+    assert {(p.row, p.column, p.value) for p in warned} == {(2, "来源", "现场[31m"), (2, "内容", "(投诉内容,不在报告中显示)")}
+    assert tables.complaints.loc[0, "source"] == "现场[31m" and tables.complaints.loc[0, "content"] == "排队太久"
+    assert not any(ch in report.to_text() for ch in "\x00\x1b\x07")
+
+
+def test_dates_later_than_the_export_are_warnings(district: Path):
+    """A case received after its export file was saved is a warning naming the cell; the data still passes."""
+    _write(district / "cases" / "2024-06.csv", CASES_HEADER + "c9,公安局,A1,,窗口,2099-06-03 09:00,\n")
+    tables, report = validate_district(district.parent, district.name)
+    later = [p for p in report.warnings if "晚于该导出文件的保存时间" in p.rule]
+    assert report.ok and [(Path(p.file).name, p.row, p.column) for p in later] == [("2024-06.csv", 2, "受理时间")]
+
+
+def test_a_month_without_rows_among_months_with_rows_is_a_warning(district: Path):
+    """Cases in March and June but none in April and May: one warning naming both months; a header-only file
+    is named too."""
+    _write(district / "cases" / "2024-03.csv", CASES_HEADER + "c0,公安局,A1,,窗口,2024-03-04 09:00,2024-03-04 10:00\n")
+    _write(district / "cases" / "2024-05.csv", CASES_HEADER)
+    warnings = _problems(district, "warning")
+    assert any("2024-04、2024-05没有任何数据行" in p.rule for p in warnings)
+    assert any(Path(p.file).name == "2024-05.csv" and "没有数据行" in p.rule for p in warnings)
+
+
+# --- every file accounted for, no link out of the data folder
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_xls_exports_are_read(district: Path):
+    """An .xls (Excel 97-2003) export is read like an .xlsx, not skipped; its phone and ID numbers are masked."""
+    (district / "complaints.xls").write_bytes((FIXTURES / "complaints_2024-06.xls").read_bytes())
+    tables, report = validate_district(district.parent, district.name)
+    assert report.ok and report.rows["complaints"] == 2
+    assert tables.complaints["content"].tolist() == ["市民来电 138****5555 反映排队久", "身份证110101********1234的群众"]
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "case.csv", "cases/2024-07.txt", "~$cases.xlsx"])
+def test_a_file_no_table_reads_is_a_warning_naming_it(district: Path, name: str):
+    """Stray files (a typo in a table name, .txt, an Excel lock file) are reported by name, not silently skipped."""
+    _write(district / name, "x\n")
+    _, report = validate_district(district.parent, district.name)
+    assert report.ok
+    assert [Path(p.file).name for p in report.warnings if p.table == "files"] == [Path(name).name]
+    assert "【数据目录(files)】警告1处" in report.to_text() and Path(name).name in report.to_text()
+    page = report_page(report, district.parent)
+    assert "数据目录(files)" in page and Path(name).name.replace("~", "") in page
+
+
+def test_a_month_file_linking_outside_the_data_folder_is_refused(district: Path, tmp_path: Path):
+    """A symlinked month file whose target lies outside data/ is an error naming the link, and is not read."""
+    outside = _write(tmp_path / "elsewhere" / "secret.csv", CASES_HEADER + "s1,公安局,A1,,窗口,2024-06-03 09:00,\n")
+    (district / "cases" / "2024-07.csv").symlink_to(outside)
+    tables, report = validate_district(district.parent, district.name)
+    assert tables is None
+    assert [(Path(p.file).name, p.rule) for p in report.errors] == [("2024-07.csv", "是指向数据目录之外的链接,已拒绝读取(请把文件本身复制到数据目录中)")]
+
+
+def test_a_link_inside_the_data_folder_is_read(district: Path):
+    """A symlink to another file inside data/ is fine: it is read like the file itself."""
+    shared = _write(district.parent / "shared" / "departments.csv", DEPARTMENTS)
+    (district / "departments.csv").unlink()
+    (district / "departments.csv").symlink_to(shared)
+    tables, report = validate_district(district.parent, district.name)
+    assert report.ok and report.rows["departments"] == 3
+
+
+def test_a_district_folder_linking_outside_is_refused(district: Path, tmp_path: Path):
+    """data/<district> as a symlink to a folder outside data/: DataError naming it, nothing read."""
+    (district.parent / "d2").symlink_to(district.rename(tmp_path / "outside_d1"))
+    with pytest.raises(DataError, match="d2 是指向数据目录.*之外的链接,已拒绝读取"):
+        validate_district(district.parent, "d2")
+
+
+def test_a_file_name_with_control_characters_is_reported_cleaned(district: Path):
+    """A stray file whose name carries ESC is named in the report without the ESC (the terminal is not steered)."""
+    _write(district / "notes\x1b[2J.txt", "x\n")
+    _, report = validate_district(district.parent, district.name)
+    assert "notes[2J.txt" in report.to_text() and "\x1b" not in report.to_text()

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bulletin.data.privacy import IDENTIFIERS, mask_series
 from bulletin.data.schemas import DTYPES, Col
 from bulletin.vocabulary import RATING_LABELS, RATING_NUMBERS
 
@@ -37,6 +38,13 @@ MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y年%m月", "%Y%m", "%Y.%m")
 MAX_CELL_CHARS = 32767  # Excel's limit per cell: a longer cell is no real export
 TOO_LONG = f"内容过长(超过{MAX_CELL_CHARS}个字符,Excel单元格上限)"
 EARLIEST, LATEST = pd.Timestamp("1990-01-01"), pd.Timestamp("2100-01-01")
+MAX_NUMBER = 1e9  # no count, score or deduction of a service center comes near: a larger one is a wrong cell
+# A number may group thousands with commas (1,234,567.5); any other comma ("0,5", "1,2,3,4") is ambiguous.
+_GROUPED = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
+# Year, month and day as written (2024-06-31, 2024/6/31, 2024年6月31日, 20240631): compared with what was parsed.
+_YMD = r"^(?P<y>\d{4})\D?(?P<m>\d{1,2})\D?(?P<d>\d{1,2})"
+NOT_A_DAY = "日期不存在(该月没有这一天,如6月31日、2月30日)"
+DATE_RULE = "日期无法识别或超出合理范围(1990-2099年;可写作2024-06-03、2024/06/03 09:12、2024年6月3日)"
 
 TRUE_WORDS = ("是", "Y", "y", "YES", "Yes", "yes", "TRUE", "True", "true", "1", "1.0", "√", "进驻", "满意")
 FALSE_WORDS = ("否", "N", "n", "NO", "No", "no", "FALSE", "False", "false", "0", "0.0", "×", "未进驻", "不满意")
@@ -61,7 +69,7 @@ def _first_format(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
+        ok = parsed.notna() & (parsed >= EARLIEST) & (parsed < LATEST)  # beyond pandas' ns range (2263) too
         out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
         todo.loc[ok[ok].index] = False
     return out
@@ -98,6 +106,8 @@ def parse_datetimes(text: pd.Series) -> pd.Series:
     """Datetimes from text in any of DATETIME_FORMATS (each value may use its own); NaT where none fits."""
     fast = tuple(f for f in DATETIME_FORMATS if "%f" not in f)  # Arrow's strptime has no fractions of a second
     values, todo = _arrow_formats(text, fast)
+    inside = (values >= np.datetime64(EARLIEST)) & (values < np.datetime64(LATEST))  # ns would wrap past 2262
+    values = np.where(inside, values, np.datetime64("NaT"))
     out = pd.Series(values.astype("datetime64[ns]"), index=text.index)
     if len(todo):  # the rare rest (fractions of seconds, typos) goes through pandas, value by format
         rest = _first_format(text.iloc[todo], DATETIME_FORMATS)
@@ -112,7 +122,42 @@ def _months(text: pd.Series) -> pd.Series:
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    return pd.to_numeric(text.str.replace(",", "", regex=False).where(text != ""), errors="coerce").astype("float64")
+    """Numbers from text, NaN where unreadable, ambiguous (a comma that is not a thousands separator),
+    not finite (nan, inf, 1e400) or beyond MAX_NUMBER."""
+    commas = pc.match_substring(as_arrow(text), ",").to_numpy(zero_copy_only=False)
+    if commas.any():
+        grouped = text[commas].str.match(_GROUPED, na=False).astype(bool)
+        ambiguous = pd.Series(False, index=text.index)
+        ambiguous[commas] = ~grouped.to_numpy()
+        text = text.str.replace(",", "", regex=False).where(~ambiguous, "")
+    numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+    numbers = numbers.astype("float64")
+    return numbers.where(np.isfinite(numbers) & (numbers.abs() <= MAX_NUMBER))
+
+
+def _number_rule(kind: str) -> str:
+    """Why cells of a number column failed, naming the usual causes."""
+    base = "应为整数" if kind == "int" else "应为数字"
+    return f"{base}(不能是nan/inf,绝对值不超过{MAX_NUMBER:.0e};逗号只能作千分位,如1,234;小数点写作“.”)"
+
+
+def impossible_days(text: pd.Series, values: pd.Series) -> pd.Series:
+    """Cells whose written year-month-day is not the parsed one: a day the month does not have, rolled over
+    by the parser (2024-06-31 read as 2024-07-01). Only parsed days 1-3 can be such a roll-over."""
+    out = pd.Series(False, index=text.index)
+    suspect = np.flatnonzero((values.dt.day <= 3).fillna(False).to_numpy(dtype=bool))
+    if not len(suspect):
+        return out
+    parts = pc.extract_regex(as_arrow(text.iloc[suspect]), _YMD)  # null where the text has no y-m-d
+    matched = parts.is_valid().to_numpy(zero_copy_only=False)
+    parsed = pa.array(values.to_numpy()[suspect])
+    moved = np.zeros(len(suspect), dtype=bool)
+    for name, part in (("y", pc.year), ("m", pc.month), ("d", pc.day)):
+        written = pc.fill_null(pc.cast(parts.field(name), pa.int64()), 0)
+        moved |= pc.not_equal(written, part(parsed)).to_numpy(zero_copy_only=False)
+    moved &= matched
+    out.iloc[suspect[moved]] = True
+    return out
 
 
 def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str]:
@@ -121,7 +166,8 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
     kind = col.kind
     if kind == "text":
         too_long = text.str.len() > MAX_CELL_CHARS
-        return text.where(filled & ~too_long).astype("string"), too_long, TOO_LONG
+        shown = text if col.name in IDENTIFIERS else mask_series(text)  # personal numbers never pass the edge
+        return shown.where(filled & ~too_long).astype("string"), too_long, TOO_LONG
     if kind == "bool":
         values = text.map(BOOLS).astype("boolean")
         return values, filled & values.isna(), "应为“是”或“否”"
@@ -129,9 +175,9 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
         numbers = _numbers(text)
         bad = filled & numbers.isna()
         if kind == "number":
-            return numbers, bad, "应为数字"
+            return numbers, bad, _number_rule(kind)
         fractional = numbers.notna() & (numbers % 1 != 0)
-        return numbers.where(~fractional).round().astype("Int64"), bad | fractional, "应为整数"
+        return numbers.where(~fractional).round().astype("Int64"), bad | fractional, _number_rule(kind)
     if kind == "rating":
         words = text.map(RATING_NUMBERS)
         numbers = _numbers(text.where(words.isna(), ""))
@@ -146,7 +192,7 @@ def convert_column(text: pd.Series, col: Col) -> tuple[pd.Series, pd.Series, str
         values = values.where(~outside)
         if kind == "date":
             values = values.dt.normalize()
-        return values, bad | outside, "日期无法识别或超出合理范围(1990-2099年;可写作2024-06-03、2024/06/03 09:12、2024年6月3日)"
+        return values, bad | outside, DATE_RULE
     if kind == "month":
         values = _months(text)
         return values, filled & values.isna(), "月份无法识别(应写作如2024-06或2024年6月)"
@@ -166,11 +212,18 @@ def convert_frame(raw: pd.DataFrame, cols: tuple[Col, ...]) -> tuple[pd.DataFram
             continue
         text = raw[col.name]
         values, bad, rule = convert_column(text, col)
+        if col.kind in ("datetime", "date"):
+            rolled = impossible_days(text, values)
+            if rolled.any():
+                values = values.where(~rolled)
+                problems.extend(CellProblem(int(r), col.name, str(v), NOT_A_DAY) for r, v in text[rolled].items())
+                bad = bad | rolled
         if col.default is not None:
             values = values.where(text != "", col.default).astype(DTYPES[col.kind])
         typed[col.name] = values
         if bad.any():
             failed[col.name] = bad
-            problems.extend(CellProblem(int(r), col.name, str(v), rule) for r, v in text[bad].items())
+            fresh = bad & ~rolled if col.kind in ("datetime", "date") else bad
+            problems.extend(CellProblem(int(r), col.name, str(v), rule) for r, v in text[fresh].items())
     return pd.DataFrame(typed, index=raw.index), problems, failed
 

@@ -24,7 +24,12 @@ import pyarrow.parquet as pq
 
 from bulletin.data.schemas import TABLES
 
-SUFFIXES = (".csv", ".xlsx", ".parquet")
+SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
+# Control characters a cell must not carry into a page or a terminal (NUL, ESC ...); tab and line breaks stay.
+CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_C0 = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
+_NOT_C0 = bytes(b for b in range(256) if b not in _C0)
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080-U+009F in UTF-8
 _TOTAL_PREFIXES = ("合计", "小计", "总计", "共计")
 _HEADER_SCAN = 30  # rows searched for the header line
 
@@ -47,6 +52,7 @@ class RawTable:
     ignored: list[str] = field(default_factory=list)  # headers not in the table's schema
     totals_dropped: int = 0
     header_row: int = 1  # Excel row of the header line
+    cleaned: list[tuple[int, str, str]] = field(default_factory=list)  # (Excel row, column, value) freed of control chars
 
 
 def source_files(district_dir: Path, table: str) -> list[Path]:
@@ -58,6 +64,41 @@ def source_files(district_dir: Path, table: str) -> list[Path]:
         found += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
                         and not p.name.startswith((".", "~$")))
     return found
+
+
+def stray_files(district_dir: Path, tables: tuple[str, ...]) -> list[Path]:
+    """Files under a district folder that no table reads (a typo in a name, .txt/.docx, Excel lock files), by name."""
+    used = {p for table in tables for p in source_files(district_dir, table)}
+    found = []
+    for path in sorted(district_dir.rglob("*")):
+        if path.name == ".gitkeep" or path in used or (path.is_dir() and path.relative_to(district_dir).parts[0] in tables
+                                                      and len(path.relative_to(district_dir).parts) == 1):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            continue  # an unexpected folder shows through the files in it
+        found.append(path)
+    return found
+
+
+def outside_link(path: Path, root: Path) -> Path | None:
+    """Where `path` leads when it is (or passes through) a symbolic link that leads outside `root`; else None."""
+    try:
+        target = path.resolve()
+        target.relative_to(Path(root).resolve())
+    except ValueError:
+        return target
+    except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
+        return path
+    return None
+
+
+def clean_controls(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Text cells without control characters (NUL, ESC, ...), and which cells had some."""
+    values = pc.fill_null(values.cast(pa.string()), "")
+    hit = pc.match_substring_regex(values, CONTROL_CHARS).to_numpy(zero_copy_only=False)
+    if not hit.any():
+        return values, hit
+    return pc.replace_substring_regex(values, CONTROL_CHARS, ""), hit
 
 
 def normalize_header(text: object) -> str:
@@ -96,11 +137,21 @@ def _header_row(rows: list[list[str]], aliases: dict[str, str]) -> int:
     return scores.index(max(scores))
 
 
+def _binary(sample: bytes) -> bool:
+    """Whether a file's first bytes look binary: NULs among many control bytes (a stray NUL in a cell is cleaned
+    later with a warning; a renamed workbook or image has many)."""
+    nuls = sample.count(b"\x00")
+    if not nuls:
+        return False
+    controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
+    return nuls > 4 or controls * 10 > len(sample)
+
+
 def _utf8(data: bytes) -> bytes:
     """CSV bytes as UTF-8 without BOM: UTF-8 as it is, GB18030/GBK transcoded."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceProblem("文件编码为 UTF-16(Unicode 文本),不受支持:请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
-    if b"\x00" in data[:8192]:
+    if _binary(data[:8192]):
         raise SourceProblem("不是文本格式的CSV文件(可能是二进制文件或改了扩展名的Excel文件)")
     try:
         data.decode("utf-8")
@@ -133,12 +184,22 @@ def _head(data: bytes) -> tuple[list[list[str]], list[int]]:
     return rows, offsets
 
 
-def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
-    """(header cells, one text array per column, header row index) of a CSV export."""
+def _grid_csv(path: Path, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int, bool]:
+    """(header cells, one text array per column, header row index, whether any control character occurs) of a
+    CSV export."""
     data = path.read_bytes()
     if not data.strip():
         raise SourceProblem("文件为空")
     data = _utf8(data)
+    return (*_grid_csv_text(data, aliases), _has_controls(data))
+
+
+def _has_controls(data: bytes) -> bool:
+    """Whether UTF-8 bytes hold a control character (bytes.translate runs at memory speed; regex only if needed)."""
+    return bool(data.translate(None, _NOT_C0)) or (b"\xc2" in data and _C1.search(data) is not None)
+
+
+def _grid_csv_text(data: bytes, aliases: dict[str, str]) -> tuple[list[str], list[pa.Array], int]:
     head, offsets = _head(data)
     h = _header_row(head, aliases)
     if h < 0:
@@ -226,9 +287,10 @@ def read_source(path: Path, table: str) -> RawTable:
     """One file of a table as text cells under English names; SourceProblem if it cannot be read."""
     aliases = alias_map(table)
     suffix = path.suffix.lower()
+    dirty = True  # unknown for workbooks and Parquet: every column is checked
     if suffix == ".csv":
-        header, cells, h = _grid_csv(path, aliases)
-    elif suffix == ".xlsx":
+        header, cells, h, dirty = _grid_csv(path, aliases)
+    elif suffix in (".xlsx", ".xls"):
         header, cells, h = _grid_excel(path, aliases)
     else:
         header, cells, h = _grid_parquet(path)
@@ -239,12 +301,17 @@ def read_source(path: Path, table: str) -> RawTable:
     # Excel row of each record: title rows, then the header row, then data from the next row.
     index = pd.RangeIndex(h + 2, h + 2 + n)
     columns: dict[str, pa.Array] = {}
+    cleaned_at: dict[str, np.ndarray] = {}
     ignored = []
     for raw_name, values in zip(header, cells):
         name = aliases.get(normalize_header(raw_name))
         if name is None or name in columns:
             ignored.append(str(raw_name))
             continue
+        if dirty:
+            values, hit = clean_controls(values)  # before anything else sees the cell
+            if hit.any():
+                cleaned_at[name] = hit
         columns[name] = _normalize_array(values)
     if not columns:
         wanted = "、".join(c.alias for c in TABLES[table] if c.required)
@@ -260,5 +327,8 @@ def read_source(path: Path, table: str) -> RawTable:
     keep = ~totals & ~empty
     frame = pd.DataFrame({name: pd.Series(values.filter(pa.array(keep)), dtype="str") for name, values in columns.items()})
     frame.index = index[keep]
-    return RawTable(path=path, frame=frame, ignored=[c for c in ignored if c and not c.startswith("Unnamed")],
-                    totals_dropped=int(totals.sum()), header_row=h + 1)
+    cleaned = [(int(index[i]), name, columns[name][int(i)].as_py())
+               for name, hit in cleaned_at.items() for i in np.flatnonzero(hit & keep)]
+    ignored = [re.sub(CONTROL_CHARS, "", c) for c in ignored if c and not c.startswith("Unnamed")]
+    return RawTable(path=path, frame=frame, ignored=ignored, totals_dropped=int(totals.sum()), header_row=h + 1,
+                    cleaned=sorted(cleaned))

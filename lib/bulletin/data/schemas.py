@@ -71,8 +71,9 @@ TABLES: dict[str, tuple[Col, ...]] = {
         Col("item_name", "事项名称"),
         Col("department", "实施单位", extra_aliases=("实施部门",)),
         Col("item_type", "办件类型", choices=ITEM_TYPES, extra_aliases=("事项类型",)),
-        Col("legal_days", "法定时限", "int", min=0, extra_aliases=("法定办结时限",)),
-        Col("promised_days", "承诺时限", "int", min=0, extra_aliases=("承诺办结时限",)),
+        # Working days; ten years of them is already no real time limit (and would outrun every calendar).
+        Col("legal_days", "法定时限", "int", min=0, max=2500, extra_aliases=("法定办结时限",)),
+        Col("promised_days", "承诺时限", "int", min=0, max=2500, extra_aliases=("承诺办结时限",)),
         _opt("steps_before", "原环节数", "int", min=1),
         _opt("steps", "办理环节数", "int", min=1),
         _opt("online", "网上可办", "bool"),

@@ -34,7 +34,7 @@ from bulletin.data.schemas import DTYPES, TABLES
 from bulletin.data.tables import TABLE_NAMES, Tables
 from bulletin.data.validation import Problem, Report, validate_district
 
-STORE_VERSION = "4"  # bump when conversion, schemas or the layout change what a stored table holds
+STORE_VERSION = "5"  # bump when conversion, schemas or the layout change what a stored table holds
 STORE_DIR = ".store"
 # Tables stored one file per month, and the date column that files them.
 PARTITIONS = {"cases": "received_at", "evaluations": "evaluated_at", "complaints": "received_at"}

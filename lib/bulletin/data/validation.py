@@ -7,6 +7,7 @@ returns the typed `Tables` with a `Report`. Nothing downstream re-checks or re-p
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,9 +17,10 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
-from bulletin.data.convert import as_arrow, convert_frame
+from bulletin.data.convert import LATEST, as_arrow, convert_frame
 from bulletin.errors import DataError
-from bulletin.data.exports import SourceProblem, read_source, source_files
+from bulletin.data.exports import CONTROL_CHARS, SourceProblem, outside_link, read_source, source_files, stray_files
+from bulletin.data.privacy import mask_text
 from bulletin.data.schemas import REFERENCES, TABLES, column, row_rule, schema
 from bulletin.data.tables import TABLE_NAMES, Tables
 
@@ -37,7 +39,18 @@ TABLE_LABELS = {
     "attendance": "考勤",
     "leader_visits": "局长进大厅",
     "township_reports": "乡镇报送",
+    "files": "数据目录",
 }
+# Sections of a report: one per table, then the files no table reads.
+SECTIONS: tuple[str, ...] = (*TABLE_NAMES, "files")
+# The date column that files the rows of a monthly export: a month without rows among months with rows is a gap.
+MONTHLY = {"cases": "received_at", "evaluations": "evaluated_at", "complaints": "received_at"}
+# Dates that may lie after the export was saved (planned, due): the others cannot.
+MAY_BE_LATER = {("items", "added_on"), ("items", "cancelled_on"), ("township_reports", "due")}
+STRAY_RULE = "不是可读取的数据表文件(应为“表名.csv/.xlsx/.xls/.parquet”或放在表名文件夹中),已忽略,未读取"
+OUTSIDE_RULE = "是指向数据目录之外的链接,已拒绝读取(请把文件本身复制到数据目录中)"
+CONTROL_RULE = "含控制字符(如NUL、ESC),已清除;所示为清除后的值"
+LATER_RULE = "晚于该导出文件的保存时间:导出时尚未发生的日期,请核对"
 # Tables no bulletin can be made without: a file of them with a header and no rows is a wrong export.
 NEED_ROWS = ("departments", "items", "cases")
 # Free text typed by citizens (names, phone and ID numbers): a problem there names the cell, never shows its value.
@@ -96,7 +109,7 @@ class Report:
     def counts(self) -> dict[str, tuple[int, int, int]]:
         """Per table read or with a problem: (rows read, errors, warnings), in the tables' order."""
         out = {}
-        for table in TABLE_NAMES:
+        for table in SECTIONS:
             errors = sum(1 for p in self.problems if p.table == table and p.level == "error")
             warnings = sum(1 for p in self.problems if p.table == table and p.level == "warning")
             if table in self.rows or errors or warnings:
@@ -112,7 +125,7 @@ class Report:
     def to_text(self) -> str:
         """The report in Chinese: a summary line, then per table and level the problems grouped by file, column, rule."""
         lines = [self.summary()]
-        for table in TABLE_NAMES:
+        for table in SECTIONS:
             for level, label in (("error", "错误"), ("warning", "警告")):
                 found = [p for p in self.problems if p.table == table and p.level == level]
                 if not found:
@@ -147,13 +160,16 @@ def _alias(table: str, name: str | None) -> str | None:
         return name
 
 
-def _read_table(folder: Path, table: str, problems: list[Problem]) -> tuple[pd.DataFrame, pd.Series, pd.Series] | None:
+def _read_table(folder: Path, table: str, problems: list[Problem], root: Path) -> tuple[pd.DataFrame, pd.Series, pd.Series] | None:
     """All files of one table concatenated (global RangeIndex), with each row's file and Excel row; None if absent."""
     files = source_files(folder, table)
     if not files:
         return None
     parts, file_of, row_of = [], [], []
     for path in files:
+        if outside_link(path, root) is not None:
+            problems.append(Problem(table, str(path), None, None, None, OUTSIDE_RULE))
+            continue
         try:
             raw = read_source(path, table)
         except SourceProblem as exc:
@@ -169,6 +185,11 @@ def _read_table(folder: Path, table: str, problems: list[Problem]) -> tuple[pd.D
         if raw.ignored:
             problems.append(Problem(table, str(path), raw.header_row, "、".join(raw.ignored), None,
                                     "不是本表的列,已忽略", level="warning"))
+        for row, name, value in raw.cleaned:
+            problems.append(Problem(table, str(path), row, _alias(table, name), value, CONTROL_RULE, level="warning"))
+        if raw.frame.empty and path.parent.name == table:
+            problems.append(Problem(table, str(path), None, None, None,
+                                    "没有数据行(只有表头或空行):这一份导出的数据缺失,请核对", level="warning"))
         parts.append(raw.frame)
         file_of.append(pd.Series(str(path), index=raw.frame.index))
         row_of.append(pd.Series(raw.frame.index, index=raw.frame.index))
@@ -272,10 +293,47 @@ def _duplicate_rows(table: str, frame: pd.DataFrame) -> list[tuple[int, int]]:
 
 
 def _masked(problem: Problem) -> Problem:
-    """The problem without its value when the cell is citizens' free text: reports name the cell, never show it."""
+    """The problem without its value when the cell is citizens' free text: reports name the cell, never show it;
+    any ID or phone number elsewhere in it (a value shifted into the wrong column) masked."""
+    problem = replace(problem, file=_printable(problem.file), column=_printable(mask_text(problem.column)),
+                      rule=_printable(mask_text(problem.rule)))
     if (problem.table, problem.column) in PRIVATE_COLUMNS and problem.value not in (None, ""):
         return replace(problem, value=HIDDEN_VALUE)
-    return problem
+    return replace(problem, value=_printable(mask_text(problem.value)))
+
+
+def _printable(text: str | None) -> str | None:
+    """The text without control characters (a file name or value with ESC must not steer the terminal)."""
+    return text if text is None else re.sub(CONTROL_CHARS, "", text)
+
+
+def _month_gaps(frame: pd.DataFrame, column: str) -> list[str]:
+    """Months ('YYYY-MM') without a row between the first and the last month with rows."""
+    held = np.unique(frame[column].dropna().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]"))
+    if not len(held):
+        return []
+    span = np.arange(held[0], held[-1] + 1)
+    return [str(m) for m in np.setdiff1d(span, held)]
+
+
+def _later_than_export(table: str, frame: pd.DataFrame, file_of: pd.Series) -> list[tuple[int, str]]:
+    """(row index, column) of dates later than their export file was saved (a day of slack for time zones)."""
+    codes, files = pd.factorize(file_of)
+    saved = []
+    for file in files:
+        try:
+            saved.append(pd.Timestamp(Path(file).stat().st_mtime, unit="s") + pd.Timedelta(days=1))
+        except OSError:
+            saved.append(LATEST)
+    limit = pd.Series(np.array(saved, dtype="datetime64[ns]")[codes] if len(codes) else np.array([], "datetime64[ns]"),
+                      index=frame.index)
+    out = []
+    for col in TABLES[table]:
+        if col.kind not in ("date", "datetime") or (table, col.name) in MAY_BE_LATER:
+            continue
+        later = (frame[col.name] > limit).fillna(False).astype(bool)
+        out.extend((int(i), col.name) for i in np.flatnonzero(later.to_numpy()))
+    return out
 
 
 def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Report]:
@@ -283,15 +341,20 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
     folder = Path(data_dir) / district
     if not folder.is_dir():
         raise DataError(f"找不到区县数据目录 {folder}。请把导出的数据表放在该目录下(或先运行 bulletin demo 生成示例数据)。")
+    if outside_link(folder, data_dir) is not None:
+        raise DataError(f"区县数据目录 {folder} 是指向数据目录 {data_dir} 之外的链接,已拒绝读取。"
+                        "请把数据复制到该目录中。")
     report = Report(district)
+    for path in stray_files(folder, TABLE_NAMES):
+        report.problems.append(Problem("files", str(path), None, None, None, STRAY_RULE, level="warning"))
     typed: dict[str, pd.DataFrame] = {}
     where: dict[str, tuple[pd.Series, pd.Series]] = {}
     for table in TABLE_NAMES:
-        read = _read_table(folder, table, report.problems)
+        read = _read_table(folder, table, report.problems, Path(data_dir))
         if read is None:
             continue
         raw, file_of, row_of = read
-        if table in NEED_ROWS and raw.empty and not any(p.table == table for p in report.problems):
+        if table in NEED_ROWS and raw.empty and not any(p.table == table and p.level == "error" for p in report.problems):
             files = "、".join(str(p) for p in source_files(folder, table))
             rule = f"没有数据行(只有表头或空行):{TABLE_LABELS[table]}是生成通报必需的"
             report.problems.append(Problem(table, files, None, None, None, rule))
@@ -305,6 +368,17 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
             file = file_of.iloc[index] if index is not None else str(folder / table)
             row = int(row_of.iloc[index]) if index is not None else None
             report.problems.append(Problem(table, file, row, _alias(table, col), value, rule))
+        for index, col in _later_than_export(table, frame, file_of):
+            report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), _alias(table, col),
+                                           _cell(frame[col].iloc[index]), LATER_RULE, level="warning"))
+        if table in MONTHLY and not frame.empty:
+            gaps = _month_gaps(frame, MONTHLY[table])
+            if gaps:
+                listed = "、".join(gaps[:12]) + (f"等{len(gaps)}个月" if len(gaps) > 12 else "")
+                rule = (f"{listed}没有任何数据行(前后月份都有数据):该月导出可能缺失,"
+                        "通报不计算与该月相比的同比、环比")
+                report.problems.append(Problem(table, str(folder / table), None, _alias(table, MONTHLY[table]), None,
+                                               rule, level="warning"))
     for table, index, col, value, rule in _reference_problems(typed):
         file_of, row_of = where[table]
         report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), _alias(table, col), value, rule))
@@ -320,7 +394,7 @@ def validate_district(data_dir: Path, district: str) -> tuple[Tables | None, Rep
             report.problems.append(Problem(table, file_of.iloc[index], int(row_of.iloc[index]), None, None,
                                            f"与{where_first}完全相同(重复行,仍按两行计)", level="warning"))
     report.problems[:] = sorted((_masked(p) for p in report.problems),
-                                key=lambda p: (TABLE_NAMES.index(p.table), p.level, p.file, p.row or 0))
+                                key=lambda p: (SECTIONS.index(p.table), p.level, p.file, p.row or 0))
     if not report.ok:
         return None, report
     return Tables(**{name: frame.reset_index(drop=True) for name, frame in typed.items()}), report

@@ -57,9 +57,11 @@ def overview(f: dict[str, Any], scope: str, detail: bool = True) -> list[Block]:
     if c["on_time_rate"] is not None:
         text += f"按时办结率{pct(c['on_time_rate'])}"
         text += f",截至期末超期未办{count(c['overdue_open'])}。" if c["overdue_open"] else ",无超期未办件。"
+    gaps = [Paragraph("、".join(f"{int(m[:4])}年{int(m[5:])}月" for m in f["data_gaps"])
+                      + "的办件数据缺失(导出中没有该月的数据行),不作与之相关的同比、环比比较。")] if f.get("data_gaps") else []
     if not detail:
-        return [Paragraph(text)]
-    return [Paragraph(text)] + channels(f) + townships(f) + overdue(f) + top_departments(f)
+        return [Paragraph(text)] + gaps
+    return [Paragraph(text)] + channels(f) + townships(f) + overdue(f) + top_departments(f) + gaps
 
 
 def channels(f: dict[str, Any]) -> list[Block]:

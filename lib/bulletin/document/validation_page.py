@@ -12,8 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from bulletin.data.tables import TABLE_NAMES
-from bulletin.data.validation import TABLE_LABELS, Problem, Report
+from bulletin.data.validation import SECTIONS, TABLE_LABELS, Problem, Report
 from bulletin.document.markup import block_html
 from bulletin.document.model import table
 from bulletin.document.pages import render_page
@@ -41,7 +40,7 @@ def _section(report: Report, level: str, title: str, base: Path | None) -> dict:
     """One level's problems, per table, each as a table of 文件/行/列/值/规则 (at most SHOWN_PER_TABLE rows)."""
     chosen = [p for p in report.problems if p.level == level]
     tables = []
-    for name in TABLE_NAMES:
+    for name in SECTIONS:
         found = [p for p in chosen if p.table == name]
         if found:
             rows = _problem_rows(found[:SHOWN_PER_TABLE], base)

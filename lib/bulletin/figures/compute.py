@@ -14,6 +14,7 @@ from bulletin.errors import CalendarError
 from bulletin.config import District, Scheme
 from bulletin.figures.periods import Period
 from bulletin.figures.scoring import average_scores, score_departments, score_summary
+from bulletin.data.privacy import mask_text
 from bulletin.data.tables import Tables
 from bulletin.data.validation import TABLE_LABELS
 
@@ -41,6 +42,9 @@ def compute_figures(
     per_department: list[pd.DataFrame] = []
     if tables.cases is not None:
         figures["cases"], dept_cases = _cases(tables, calendar, period)
+        gaps = figures["cases"].pop("data_gaps")
+        if gaps:
+            figures["data_gaps"] = gaps
         figures["trend"] = _trend(tables.cases, period)
         per_department.append(dept_cases)
     if tables.evaluations is not None:
@@ -88,7 +92,8 @@ def compute_figures(
     else:
         table = table.rename_axis("department").reset_index()
     figures["departments"] = _records(table)
-    figures["notes"] = district.notes_for(period)
+    # Analyst notes are free text too: an ID or phone number pasted into them is masked like any cell.
+    figures["notes"] = {k: mask_text(v) if isinstance(v, str) else v for k, v in district.notes_for(period).items()}
     figures["issue_date"] = figures["notes"].pop("date", None) or issue_date(calendar, period)
     return clean(figures)
 
@@ -108,6 +113,13 @@ def _cases(tables: Tables, calendar: WorkCalendar, period: Period) -> tuple[dict
         result[{"year_ago": "vs_year_ago", "previous": "vs_previous"}[key]] = m.compare(result, base_metrics)
     result["yoy"] = m.change(result["received"], result["year_ago"]["received"] or None)
     result["mom"] = m.change(result["received"], result["previous"]["received"] or None)
+    # A month without a single case is a missing export, not a 100% fall: no comparison that involves it.
+    gaps = m.missing_months(tables.cases, sorted({*period.months(), *bases["year_ago"].months(), *bases["previous"].months()}))
+    for key, change_key, base in (("vs_year_ago", "yoy", bases["year_ago"]), ("vs_previous", "mom", bases["previous"])):
+        if set(gaps) & {*period.months(), *base.months()}:
+            result[change_key] = None
+            result[key] = dict.fromkeys(result[key])
+    result["data_gaps"] = gaps
     return result, m.department_case_metrics(frame, period)
 
 

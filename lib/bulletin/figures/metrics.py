@@ -26,6 +26,19 @@ def change(this: float | None, base: float | None) -> float | None:
     return (float(this) - float(base)) / float(base)
 
 
+def missing_months(cases: pd.DataFrame, months: list[str]) -> list[str]:
+    """The months ('YYYY-MM', among the sorted `months`) with no case received, from the first month from
+    `months[0]` on that has cases: a gap in the exports (a header-only monthly file), whose counts would read as
+    a 100% fall. Rows before `months[0]` are not looked at, so a bulletin's window of months gives the same."""
+    stamps = cases["received_at"].dropna().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    held = {str(month) for month in np.unique(stamps)}  # 'YYYY-MM'
+    since = [month for month in held if months and month >= months[0]]
+    if not since:
+        return []
+    first = min(since)
+    return [month for month in months if month >= first and month not in held]
+
+
 RATE_KEYS = ("completion_rate", "instant_same_day_rate", "on_time_rate")
 COUNT_KEYS = ("received", "completed", "instant", "early", "overdue_open")
 

@@ -35,18 +35,32 @@ def _stage(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes so that a reader sees the old file or the whole new one, never a part (temp, fsync, rename)."""
-    publish(Path(path).parent, {Path(path).name: data})
+def write_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
+    """Write bytes so that a reader sees the old file or the whole new one, never a part (temp, fsync, rename);
+    only inside `root` (the --out-dir) when given."""
+    publish(Path(path).parent, {Path(path).name: data}, root=root)
 
 
-def publish(folder: Path, files: dict[str, bytes]) -> list[Path]:
+def check_inside(folder: Path, root: Path) -> None:
+    """OutputError unless `folder`, with every link on its way followed, lies inside `root` (the --out-dir):
+    an outputs/<district> link to elsewhere must not carry bulletins out of the project."""
+    try:
+        Path(folder).resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError, RuntimeError):  # outside, or a link loop
+        raise OutputError(f"输出目录 {folder} 经由符号链接指向 --out-dir({root})之外,已拒绝写入。"
+                          "请删除该链接,或用 --out-dir 直接指定输出位置。") from None
+
+
+def publish(folder: Path, files: dict[str, bytes], root: Path | None = None) -> list[Path]:
     """Write every file of a finished bulletin: all are staged as temp files first, renamed only once all are on disk.
 
     A failure while staging (disk full, permission) leaves every previous file as it was and no temp file behind,
-    and is raised as OutputError with a Chinese message.
+    and is raised as OutputError with a Chinese message. With `root` (the --out-dir), a folder that a link leads
+    outside it is refused before anything is written.
     """
     folder = Path(folder)
+    if root is not None:
+        check_inside(folder, root)
     staged: list[tuple[Path, Path]] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -91,5 +105,5 @@ def _fsync_dir(folder: Path) -> None:
 def write_report_page(report: Report, data_dir: Path, out_dir: Path) -> Path:
     """Write out_dir/<district>/validation.html atomically; its path."""
     path = Path(out_dir) / report.district / "validation.html"
-    write_atomic(path, report_page(report, data_dir).encode("utf-8"))
+    write_atomic(path, report_page(report, data_dir).encode("utf-8"), root=out_dir)
     return path

@@ -126,7 +126,7 @@ def run_bulletin(
         f"{kind}.ipynb": (nbformat.writes(executed) + "\n").encode("utf-8"),
     }
     clock.lap("export")
-    written = publish(bulletin_dir(out_dir, district, period), files)
+    written = publish(bulletin_dir(out_dir, district, period), files, root=out_dir)
     clock.lap("write")
     digests = {name: sha256_bytes(data) for name, data in files.items()}
     return RunResult(district, period, kind, tuple(written), figures, digests)
