@@ -10,6 +10,7 @@ from typing import Any
 from bulletin.figures.workdays import load_calendar
 from bulletin.document import charts
 from bulletin.document.charts import png_bytes
+from bulletin.errors import ParamError
 from bulletin.config import KIND_LABELS, District, Scheme, check_id, check_kind, load_district, load_scheme
 from bulletin.figures.compute import compute_figures, months_needed
 from bulletin.document.markup import blocks_html
@@ -130,6 +131,14 @@ class Bulletin:
         if t and (sum(t["online"]) or sum(t["offline"])):
             self.chart(charts.month_bars(t["months"], {"线上评价": t["online"], "线下评价": t["offline"]}, "条数"), caption)
 
+    def prose(self, text: str) -> None:
+        """Analyst prose with placeholders ({{ cases.received|count }}), filled from the figures, as paragraphs.
+
+        Also what a `%%prose` cell runs (registered by `open_bulletin` in IPython)."""
+        from bulletin.document.prose import fill
+
+        self.show(fill(text, self.figures, name="%%prose 单元"))
+
     def title_block(self) -> None:
         """The 标题/文号 block: issuer, title, issue number, period and the 示例数据 mark."""
         d, p = self.district, self.period
@@ -156,6 +165,24 @@ class Bulletin:
         self.show([Signature(d.issuer or d.name, shown)])
 
 
+def project_root(start: Path | None = None) -> Path:
+    """The project folder: the nearest folder holding params/, walking up from start (default: the working directory,
+    which is the notebook's folder in JupyterLab and the shell's with papermill), then from the notebook JupyterLab
+    names in JPY_SESSION_NAME. ParamError when there is none."""
+    import os
+
+    starts = [Path(start) if start else Path.cwd()]
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session:
+        starts.append(Path(session).resolve().parent)
+    for first in starts:
+        for folder in (first.resolve(), *first.resolve().parents):
+            if (folder / "params").is_dir():
+                return folder
+    raise ParamError(f"从 {starts[0]} 向上找不到含 params/ 的项目目录:请在项目目录或 notebooks/ 中运行,"
+                     "或用参数 data_dir、params_dir 指明数据和参数目录。")
+
+
 def _issue_number(period: Period) -> int:
     """第N期 of the year: the month for monthly bulletins, the quarter or half for the others."""
     month = period.last % 12 + 1
@@ -163,7 +190,12 @@ def _issue_number(period: Period) -> int:
 
 
 def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, params_dir: str | Path) -> Bulletin:
-    """Load settings and validated tables, and compute every figure of one bulletin."""
+    """Load settings and validated tables, and compute every figure of one bulletin.
+
+    An empty data_dir / params_dir means the project's data/ and params/ (see `project_root`)."""
+    if not str(data_dir) or not str(params_dir):
+        root = project_root()
+        data_dir, params_dir = data_dir or root / "data", params_dir or root / "params"
     check_id(district)
     check_kind(kind)
     parsed = parse_period(period)
@@ -175,4 +207,17 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     loaded = time.perf_counter()
     figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
     timings = {"load": loaded - started, "compute": time.perf_counter() - loaded}
-    return Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)
+    bulletin = Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)
+    _register_prose_magic(bulletin)
+    return bulletin
+
+
+def _register_prose_magic(bulletin: Bulletin) -> None:
+    """In IPython (JupyterLab, papermill), `%%prose` cells write their text through this bulletin's `prose`."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.register_magic_function(lambda line, cell: bulletin.prose(cell), magic_kind="cell", magic_name="prose")
