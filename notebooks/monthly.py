@@ -23,8 +23,8 @@
 district: str = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
 period: str = "2024-06"  # month, e.g. 2024-06
 kind: str = "monthly"  # bulletin kind
-data_dir: str = ""  # folder of input tables; "" = data/ of the project (the folder above holding params/)
-params_dir: str = ""  # folder of district, scoring, calendar and wording files; "" = the project's params/
+data_dir: str = ""  # folder of input tables; empty: data/ of the project (the nearest folder above holding params/)
+params_dir: str = ""  # folder of district, scoring, calendar and wording files; empty: params/ of the project
 
 # %% tags=["remove"]
 from bulletin.document import narrative
