@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,12 +167,30 @@ class Bulletin:
         self.show([Signature(d.issuer or d.name, shown)])
 
 
+# `bulletin preview` keeps one kernel between renders and sets this variable in it: a re-render after a wording or
+# notebook edit then reuses the tables and figures while no export or params file (wording aside) has changed.
+PREVIEW_CACHE_ENV = "BULLETIN_PREVIEW_CACHE"
+_PREVIEW_CACHE: dict[tuple, tuple] = {}
+
+
+def _preview_key(district: str, period: str, kind: str, data_dir: Path, params_dir: Path) -> tuple | None:
+    """What the figures of a bulletin depend on (names, paths and every input file's size and mtime) when the
+    preview cache is on; None otherwise (every `bulletin run` and batch computes afresh)."""
+    if os.environ.get(PREVIEW_CACHE_ENV) != "1":
+        return None
+    files = []
+    for folder in (data_dir / district, params_dir):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file() and "wording" not in path.relative_to(folder).parts[:1]:
+                stat = path.stat()
+                files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return (district, period, kind, str(data_dir.resolve()), str(params_dir.resolve()), tuple(files))
+
+
 def project_root(start: Path | None = None) -> Path:
     """The project folder: the nearest folder holding params/, walking up from start (default: the working directory,
     which is the notebook's folder in JupyterLab and the shell's with papermill), then from the notebook JupyterLab
     names in JPY_SESSION_NAME. ParamError when there is none."""
-    import os
-
     starts = [Path(start) if start else Path.cwd()]
     session = os.environ.get("JPY_SESSION_NAME", "")
     if session:
@@ -196,6 +216,12 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     if not str(data_dir) or not str(params_dir):
         root = project_root()
         data_dir, params_dir = data_dir or root / "data", params_dir or root / "params"
+    key = _preview_key(district, period, kind, Path(data_dir), Path(params_dir))
+    if key is not None and key in _PREVIEW_CACHE:
+        settings, scheme, parsed, tables, figures = _PREVIEW_CACHE[key]
+        bulletin = Bulletin(settings, scheme, parsed, kind, tables, copy.deepcopy(figures), timings={"load": 0.0, "compute": 0.0})
+        _register_prose_magic(bulletin)
+        return bulletin
     check_id(district)
     check_kind(kind)
     parsed = parse_period(period)
@@ -208,6 +234,9 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
     timings = {"load": loaded - started, "compute": time.perf_counter() - loaded}
     bulletin = Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)
+    if key is not None:
+        _PREVIEW_CACHE.clear()  # one bulletin at a time: the preview's
+        _PREVIEW_CACHE[key] = (settings, scheme, parsed, tables, copy.deepcopy(figures))
     _register_prose_magic(bulletin)
     return bulletin
 
