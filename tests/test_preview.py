@@ -1,0 +1,130 @@
+"""`bulletin preview` as an analyst meets it: a local page that follows every save, errors shown in Chinese."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from conftest import ROOT, make_project
+
+SENTENCE = "预览测试句子:本月受理{{ cases.received|count }}件。"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read().decode("utf-8")
+
+
+def _poll(url: str, check, what: str, timeout: float = 240) -> str:
+    """The page once check(page) holds; fails naming what was awaited (no timing is asserted)."""
+    end, page = time.monotonic() + timeout, ""
+    while time.monotonic() < end:
+        try:
+            page = _get(url)
+        except OSError:
+            page = ""
+        if check(page):
+            return page
+        time.sleep(0.2)
+    raise AssertionError(f"preview never showed {what}; last page:\n{page[:2000]}")
+
+
+def _set_prose(notebook: Path, text: str | None) -> None:
+    """Put (or replace) one Markdown cell after the title cell, as an analyst saving in JupyterLab does."""
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and "预览测试" in c.source)]
+    if text is not None:
+        at = next(i for i, c in enumerate(nb.cells) if "b.title_block()" in c.source) + 1
+        nb.cells.insert(at, nbformat.v4.new_markdown_cell(text))
+    nbformat.write(nb, notebook)
+
+
+def test_watcher_follows_only_this_bulletins_inputs(tmp_path: Path):
+    """The kind's notebook and .py, the district's params and wording and its exports trigger; others do not."""
+    from bulletin.run.preview import Renderer, Watcher
+
+    r = Renderer("yunhe", "2024-06", "monthly", tmp_path / "data", tmp_path / "params", tmp_path / "notebooks")
+    try:
+        w = Watcher(r)
+        p, d, n = r.params_dir, r.data_dir, r.notebooks_dir
+        for path in (n / "monthly.ipynb", n / "monthly.py", p / "districts" / "yunhe.yaml", p / "calendar.yaml",
+                     p / "wording" / "monthly" / "overview.j2", p / "wording" / "yunhe" / "monthly" / "overview.j2",
+                     d / "yunhe" / "cases.csv"):
+            assert w.relevant(path), path
+        for path in (n / "quarterly.ipynb", p / "districts" / "lanxi.yaml", p / "wording" / "lanxi" / "monthly" / "a.j2",
+                     d / "lanxi" / "cases.csv", d / ".store" / "yunhe" / "x.parquet"):
+            assert not w.relevant(path), path
+        assert w.touches_data(d / "yunhe" / "cases.csv") and w.touches_data(p / "districts" / "yunhe.yaml")
+        assert not w.touches_data(p / "wording" / "monthly" / "overview.j2") and not w.touches_data(n / "monthly.ipynb")
+    finally:
+        r.stop()
+
+
+def test_error_page_escapes_the_message():
+    """A message quoting a template is shown as text, never as markup."""
+    from bulletin.run.preview import error_page
+
+    page = error_page("第3个单元 第1行:<script>x</script>", "")
+    assert "&lt;script&gt;" in page and "<script>x" not in page and "通报预览生成失败" in page
+
+
+@pytest.mark.slow
+def test_preview_follows_edits_shows_errors_and_stops_cleanly(tmp_path: Path):
+    """Start on a free port, GET the page, save a new sentence, break it, fix it, Ctrl-C: nothing left running."""
+    root = make_project(tmp_path, ["yunhe"], "2023-06", "2024-06", 0.02)
+    (root / "notebooks").mkdir()
+    notebook = root / "notebooks" / "monthly.ipynb"
+    notebook.write_bytes((ROOT / "notebooks" / "monthly.ipynb").read_bytes())
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "lib"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "bulletin.cli", "preview", "--district", "yunhe", "--period",
+                             "2024-06", "--kind", "monthly", "--port", str(port), "--data-dir", "data", "--params-dir",
+                             "params", "--notebooks-dir", "notebooks"], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page = _poll(url, lambda p: "一、总体运行情况" in p, "the bulletin")
+        assert "<title>云河区2024年6月政务服务工作月通报</title>" in page and "/version" in page
+        assert not list((root / "outputs").glob("yunhe/2024-06/*")), "the preview wrote into outputs/"
+
+        _set_prose(notebook, SENTENCE)
+        page = _poll(url, lambda p: "预览测试句子" in p, "the new sentence")
+        assert re.search(r"<p>预览测试句子:本月受理\d+件。</p>", page)
+
+        _set_prose(notebook, "预览测试\n{{ cases.received|count }")
+        page = _poll(url, lambda p: "通报预览生成失败" in p, "the error page")
+        assert "monthly.ipynb" in page and "单元" in page and "第2行" in page
+
+        _set_prose(notebook, SENTENCE.replace("句子", "句子二"))
+        _poll(url, lambda p: "预览测试句子二" in p and "通报预览生成失败" not in p, "the page back")
+
+        family = psutil.Process(proc.pid).children(recursive=True)
+        assert family, "no kernel or zygote was started"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0 and "预览已停止" in out and "Traceback" not in out
+        gone, alive = psutil.wait_procs(family, timeout=10)
+        assert not alive, [p.cmdline() for p in alive]
+        with pytest.raises(OSError):
+            _get(url)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
