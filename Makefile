@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lab fonts browser clean
+.PHONY: setup demo test lab fonts browser clean git-filters
 
-setup: $(STAMP) fonts browser
+setup: $(STAMP) fonts browser git-filters
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (bulletin)" >/dev/null
 	touch $(STAMP)
+
+# Notebooks reach git stripped by themselves: .gitattributes sends *.ipynb through nbstripout (outputs and execution
+# counts dropped; tags such as `parameters` and the cell ids kept), and `git diff` shows notebooks without outputs.
+NBSTRIPOUT := $(abspath $(BIN))/nbstripout --keep-id
+git-filters: $(STAMP)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config diff.ipynb.textconv '$(NBSTRIPOUT) -t'; fi
 
 fonts:
 	@sh scripts/install-fonts.sh

@@ -106,3 +106,28 @@ def test_bulletin_run_puts_markdown_prose_in_the_html(project: Path):
     page = (project / "outputs" / "yunhe" / "2024-06" / "monthly.html").read_text(encoding="utf-8")
     sentence = f"<p>本月共受理办件{result.figures['cases']['received']}件,&lt;b&gt;请留意&lt;/b&gt;。</p>"
     assert sentence in page and page.index("doc-title") < page.index(sentence) < page.index("一、总体运行情况")
+
+
+def test_git_strips_notebooks_on_add(tmp_path: Path):
+    """With the filter `make setup` configures, `git add` stores an executed notebook without outputs, tags kept."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "git-filters" in makefile.split("setup:", 1)[1].splitlines()[0]
+    assert "*.ipynb filter=nbstripout" in (ROOT / ".gitattributes").read_text(encoding="utf-8")
+    clean = f"{BIN / 'nbstripout'} --keep-id"
+    assert "nbstripout --keep-id" in makefile
+    nb = nbformat.read(ROOT / "notebooks" / "monthly.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.execution_count = 3
+            cell.outputs = [nbformat.v4.new_output("stream", text="输出\n")]
+    nbformat.write(nb, tmp_path / "monthly.ipynb")
+    shutil.copy(ROOT / ".gitattributes", tmp_path / ".gitattributes")
+    git = ["git", "-C", str(tmp_path)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "config", "filter.nbstripout.clean", clean], check=True)
+    subprocess.run([*git, "config", "filter.nbstripout.smudge", "cat"], check=True)
+    subprocess.run([*git, "add", "monthly.ipynb"], check=True)
+    stored = nbformat.reads(subprocess.run([*git, "show", ":monthly.ipynb"], check=True, capture_output=True,
+                                           text=True).stdout, as_version=4)
+    assert stored == nbformat.read(ROOT / "notebooks" / "monthly.ipynb", as_version=4)
+    assert any("parameters" in c.metadata.get("tags", []) for c in stored.cells)
