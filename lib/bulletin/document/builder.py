@@ -100,38 +100,51 @@ class Bulletin:
         self.charts += 1
         self.show([Figure(png_bytes(fig), self.charts, caption)])
 
+    def _draw(self, caption: str, make, *args, **kwargs) -> None:
+        """A numbered chart drawn by make(*args, **kwargs); in the preview, the PNG of the same call is reused."""
+        key = (make.__name__, repr(args), repr(sorted(kwargs.items()))) if os.environ.get(PREVIEW_CACHE_ENV) == "1" else None
+        png = _PREVIEW_CHARTS.get(key) if key else None
+        if png is None:
+            png = png_bytes(make(*args, **kwargs))
+            if key:
+                if len(_PREVIEW_CHARTS) > 32:
+                    _PREVIEW_CHARTS.clear()
+                _PREVIEW_CHARTS[key] = png
+        self.charts += 1
+        self.show([Figure(png, self.charts, caption)])
+
     # --- the standard charts: each is shown only when its figures exist and are not all zero ---
 
     def trend_chart(self, caption: str) -> None:
         """Received and completed cases per month."""
         t = self.figures.get("trend")
         if t and sum(t["received"]):
-            self.chart(charts.trend_chart(t["months"], t["received"], t["completed"]), caption)
+            self._draw(caption, charts.trend_chart, t["months"], t["received"], t["completed"])
 
     def ranking_chart(self, caption: str) -> None:
         """Every scored department's total, best on top, base score marked."""
         s = self.figures.get("scores") or {}
         if s.get("ranking"):
             names = [r["department"] for r in s["ranking"]]
-            self.chart(charts.ranking_chart(names, [r["total"] for r in s["ranking"]], s["base"]), caption)
+            self._draw(caption, charts.ranking_chart, names, [r["total"] for r in s["ranking"]], s["base"])
 
     def channel_chart(self, caption: str) -> None:
         """Received cases by 申办渠道, with shares."""
         by_channel = (self.figures.get("cases") or {}).get("by_channel") or {}
         if sum(by_channel.values()):
-            self.chart(charts.share_bars(by_channel), caption)
+            self._draw(caption, charts.share_bars, by_channel)
 
     def township_chart(self, caption: str, key: str = "by_township") -> None:
         """Cases per township (by_township), or open overdue cases per township (overdue_by_township)."""
         counts = (self.figures.get("cases") or {}).get(key) or {}
         if counts:
-            self.chart(charts.name_bars(counts, "件数", color=0 if key == "by_township" else 1), caption)
+            self._draw(caption, charts.name_bars, counts, "件数", color=0 if key == "by_township" else 1)
 
     def evaluation_chart(self, caption: str) -> None:
         """Online and offline evaluations per month."""
         t = self.figures.get("evaluation_trend")
         if t and (sum(t["online"]) or sum(t["offline"])):
-            self.chart(charts.month_bars(t["months"], {"线上评价": t["online"], "线下评价": t["offline"]}, "条数"), caption)
+            self._draw(caption, charts.month_bars, t["months"], {"线上评价": t["online"], "线下评价": t["offline"]}, "条数")
 
     def prose(self, text: str) -> None:
         """Analyst prose with placeholders ({{ cases.received|count }}), filled from the figures, as paragraphs.
@@ -171,6 +184,7 @@ class Bulletin:
 # notebook edit then reuses the tables and figures while no export or params file (wording aside) has changed.
 PREVIEW_CACHE_ENV = "BULLETIN_PREVIEW_CACHE"
 _PREVIEW_CACHE: dict[tuple, tuple] = {}
+_PREVIEW_CHARTS: dict[tuple, bytes] = {}  # PNG of each standard chart call, by its arguments
 
 
 def _preview_key(district: str, period: str, kind: str, data_dir: Path, params_dir: Path) -> tuple | None:
