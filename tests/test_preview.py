@@ -77,6 +77,25 @@ def test_watcher_follows_only_this_bulletins_inputs(tmp_path: Path):
         r.stop()
 
 
+def test_preview_reads_the_paired_script_when_saved_later(tmp_path: Path):
+    """An edit saved to notebooks/<kind>.py (jupytext) is what the preview runs when it is newer than the .ipynb."""
+    from bulletin.run.preview import Renderer
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "monthly.ipynb").write_bytes((ROOT / "notebooks" / "monthly.ipynb").read_bytes())
+    script = (ROOT / "notebooks" / "monthly.py").read_text(encoding="utf-8") + "\n# %%\nb.prose('脚本里的新段落')\n"
+    (folder / "monthly.py").write_text(script, encoding="utf-8")
+    os.utime(folder / "monthly.ipynb", ns=(1, 1))
+    r = Renderer("yunhe", "2024-06", "monthly", tmp_path, tmp_path, folder)
+    try:
+        assert "脚本里的新段落" in r.notebook().cells[-1].source
+        os.utime(folder / "monthly.py", ns=(0, 0))
+        assert "脚本里的新段落" not in r.notebook().cells[-1].source
+    finally:
+        r.stop()
+
+
 def test_error_page_escapes_the_message():
     """A message quoting a template is shown as text, never as markup."""
     from bulletin.run.preview import error_page

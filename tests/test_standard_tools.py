@@ -34,6 +34,7 @@ def project(tmp_path_factory) -> Path:
     nb = nbformat.read(root / "notebooks" / "monthly.ipynb", as_version=4)
     at = next(i for i, c in enumerate(nb.cells) if "b.title_block()" in c.source) + 1
     nb.cells.insert(at, nbformat.v4.new_markdown_cell(PROSE))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell("%%prose\n魔法段落:办结率{{ cases.completion_rate|pct }}。"))
     nbformat.write(nb, root / "notebooks" / "monthly.ipynb")
     return root
 
@@ -58,6 +59,19 @@ def test_help_notebook_shows_types_and_meanings():
         for name in ("district", "period", "kind", "data_dir", "params_dir"):
             assert f"{name}: str" in done.stdout, (kind, name, done.stdout)
         assert "Unknown type" not in done.stdout and "folder of input tables" in done.stdout
+
+
+def test_project_root_found_by_walking_up(tmp_path: Path):
+    """Empty data_dir/params_dir resolve to the nearest folder holding params/; none gives a Chinese ParamError."""
+    from bulletin.document.builder import project_root
+    from bulletin.errors import ParamError
+
+    (tmp_path / "proj" / "params").mkdir(parents=True)
+    (tmp_path / "proj" / "notebooks").mkdir()
+    assert project_root(tmp_path / "proj" / "notebooks") == (tmp_path / "proj").resolve()
+    assert project_root(tmp_path / "proj") == (tmp_path / "proj").resolve()
+    with pytest.raises(ParamError, match="找不到含 params/ 的项目目录"):
+        project_root(tmp_path)
 
 
 def test_exporter_registered_by_the_package():
@@ -93,6 +107,7 @@ def test_nbconvert_to_bulletin_writes_the_page(executed: Path, project: Path, tm
                    if "application/vnd.bulletin.figures+json" in o.get("data", {}))
     assert f"<p>本月共受理办件{figures['cases']['received']}件,&lt;b&gt;请留意&lt;/b&gt;。</p>" in page
     assert "<p>云河区将继续努力。</p>" in page
+    assert page.index("将继续努力") < page.index("<p>魔法段落:办结率") < page.index("一、总体运行情况")
     assert "{{" not in page and "open_bulletin" not in page and "Run top to bottom" not in page
 
 
