@@ -55,7 +55,7 @@ def _edit_notebook(notebook: Path, marker: str) -> None:
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if "基准测试句子" not in c.source]
     at = next(i for i, c in enumerate(nb.cells) if "b.title_block()" in c.source) + 1
-    nb.cells.insert(at, nbformat.v4.new_markdown_cell(f"基准测试句子{marker}:本月受理{{{{ cases.received|count }}}}件。"))
+    nb.cells.insert(at, nbformat.v4.new_markdown_cell(f"基准测试句子{marker}:本月受理{{{{ cases.received|count }}}}。"))
     nbformat.write(nb, notebook)
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT, make_project
 
-SENTENCE = "预览测试句子:本月受理{{ cases.received|count }}件。"
+SENTENCE = "预览测试句子:本月受理{{ cases.received|count }}。"
 
 
 def _free_port() -> int:

@@ -24,7 +24,7 @@ def _executed(*markdown: str) -> nbformat.NotebookNode:
 
 def test_placeholders_filled_with_display_filters():
     """Counts and rates read as the bulletin writes them; lines of a paragraph join, blank lines separate."""
-    blocks = fill("本月受理{{ cases.received|count }}件,\n办结率{{ cases.completion_rate|pct }}。\n\n第二段。", FIGURES, name="t")
+    blocks = fill("本月受理{{ cases.received|count }},\n办结率{{ cases.completion_rate|pct }}。\n\n第二段。", FIGURES, name="t")
     assert blocks == [Paragraph("本月受理4127件,办结率97.8%。"), Paragraph("第二段。")]
 
 
@@ -40,8 +40,8 @@ def test_paragraphs_ignore_surrounding_blank_lines():
 
 @pytest.mark.parametrize("source, words", [
     ("{{ ''.__class__.__mro__ }}", "不允许"),
-    ("{% import 'x.j2' as x %}", "不允许引用"),
-    ("{% include '/etc/passwd' %}", "不允许引用"),
+    ("{% import 'x.j2' as x %}", "不允许"),
+    ("{% include '/etc/passwd' %}", "不允许"),
     ("第一行\n{{ nosuch.figure }}", "第2行"),
     ("{{ cases.received|count }", "第1行"),
 ])
@@ -54,7 +54,7 @@ def test_bad_prose_refused_naming_cell_and_line(source: str, words: str):
 
 def test_fill_notebook_puts_blocks_at_the_cells_place():
     """Each prose Markdown cell is followed by a prose cell whose output carries its blocks; `remove` cells stay out."""
-    nb = fill_notebook(_executed("本月受理{{ cases.received|count }}件。", "另一段。"))
+    nb = fill_notebook(_executed("本月受理{{ cases.received|count }}。", "另一段。"))
     kinds = [(c.cell_type, c.metadata.get("tags", [])) for c in nb.cells]
     assert kinds == [("markdown", ["remove"]), ("code", []), ("markdown", ["remove"]), ("code", [PROSE_TAG]),
                      ("markdown", ["remove"]), ("code", [PROSE_TAG]), ("code", [])]

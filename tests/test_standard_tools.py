@@ -17,7 +17,7 @@ from bulletin.config import KIND_LABELS
 from conftest import ROOT, make_project
 
 BIN = Path(sys.executable).parent
-PROSE = "本月共受理办件{{ cases.received|count }}件,<b>请留意</b>。\n\n{{ district_name }}将继续努力。"
+PROSE = "本月共受理办件{{ cases.received|count }},<b>请留意</b>。\n\n{{ district_name }}将继续努力。"
 
 
 def _env(extra_path: Path | None = None) -> dict[str, str]:

@@ -25,10 +25,8 @@ class WordingError(BulletinError):
 def _environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, loader=None)
     env.filters.update({
-        "count": lambda v, unit="": display.count(v, unit),
-        "wan": lambda v, unit="": display.count(v, unit, wan=True),
+        "count": display.count,  # {{ cases.received|count }} -> 13724件, as the wording engine's filter
         "pct": display.pct,
-        "rate": display.pct,
         "num": display.num,
         "score": display.score,
         "change": display.change_phrase,
@@ -58,11 +56,11 @@ def render_text(source: str, figures: dict[str, Any], *, name: str) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise WordingError(f"{name} 第{exc.lineno}行:模板语法错误:{exc.message}") from None
     except SecurityError as exc:
-        raise WordingError(f"{name} 第{_line(exc, name) or '?'}行:不允许的写法({exc})") from None
+        raise WordingError(f"{name} 第{_line(exc, name) or '?'}行:不允许的写法(只能读取数字和调用过滤器):{exc}") from None
     except jinja2.UndefinedError as exc:
         raise WordingError(f"{name} 第{_line(exc, name) or '?'}行:未知的数据项({exc.message})") from None
     except jinja2.TemplateError as exc:  # include/import/extends: there is no loader, nothing to read
-        raise WordingError(f"{name} 第{_line(exc, name) or '?'}行:不允许引用其他模板或文件({exc})") from None
+        raise WordingError(f"{name} 第{_line(exc, name) or '?'}行:不允许引用其他模板或文件") from None
     except TypeError as exc:
         if "no loader" in str(exc):  # {% include %} / {% import %} / {% extends %}: nothing may be read
             raise WordingError(f"{name} 第{_line(exc, name) or '?'}行:不允许引用其他模板或文件") from None

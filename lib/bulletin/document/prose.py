@@ -2,7 +2,7 @@
 
 Two ways in, one filler (`fill`):
 
-- **A Markdown cell** (any Markdown cell not tagged `remove`), e.g. ``本月受理{{ cases.received|count }}件。``.
+- **A Markdown cell** (any Markdown cell not tagged `remove`), e.g. ``本月受理{{ cases.received|count }}。``.
   Markdown cells never reach the kernel, so they are filled after the run, from the figures the notebook
   emitted: `fill_notebook` turns each into a display output carrying Paragraph blocks (BLOCKS_MIMETYPE, with
   their HTML), at the cell's place, and tags the Markdown source `remove`. The runner, the preview and the
