@@ -147,3 +147,36 @@ def test_preview_follows_edits_shows_errors_and_stops_cleanly(tmp_path: Path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.slow
+def test_preview_follows_a_wording_override(tmp_path: Path):
+    """Saving params/wording/<district>/monthly/overview.j2 changes the served sentence; a broken one names its line."""
+    pytest.importorskip("bulletin.document.wording", reason="the wording engine (issue 18 item 1) is not merged yet")
+    root = make_project(tmp_path, ["yunhe"], "2023-06", "2024-06", 0.02)
+    (root / "notebooks").mkdir()
+    (root / "notebooks" / "monthly.ipynb").write_bytes((ROOT / "notebooks" / "monthly.ipynb").read_bytes())
+    override = root / "params" / "wording" / "yunhe" / "monthly" / "overview.j2"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "lib"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "bulletin.cli", "preview", "--district", "yunhe", "--period",
+                             "2024-06", "--port", str(port)], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _poll(url, lambda p: "一、总体运行情况" in p, "the bulletin")
+        override.parent.mkdir(parents=True)
+        override.write_text("措辞覆盖测试:本月受理{{ cases.received|count }}。\n", encoding="utf-8")
+        _poll(url, lambda p: "措辞覆盖测试" in p, "the overridden sentence")
+        override.write_text("措辞覆盖测试\n{{ cases.received|count }\n", encoding="utf-8")
+        page = _poll(url, lambda p: "通报预览生成失败" in p, "the error page")
+        assert "overview.j2" in page and "第2行" in page
+        override.write_text("措辞覆盖测试二。\n", encoding="utf-8")
+        _poll(url, lambda p: "措辞覆盖测试二" in p and "通报预览生成失败" not in p, "the page back")
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        assert proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -230,12 +230,6 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     if not str(data_dir) or not str(params_dir):
         root = project_root()
         data_dir, params_dir = data_dir or root / "data", params_dir or root / "params"
-    key = _preview_key(district, period, kind, Path(data_dir), Path(params_dir))
-    if key is not None and key in _PREVIEW_CACHE:
-        settings, scheme, parsed, tables, figures = _PREVIEW_CACHE[key]
-        bulletin = Bulletin(settings, scheme, parsed, kind, tables, copy.deepcopy(figures), timings={"load": 0.0, "compute": 0.0})
-        _register_prose_magic(bulletin)
-        return bulletin
     check_id(district)
     check_kind(kind)
     parsed = parse_period(period)
@@ -243,14 +237,19 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     scheme = load_scheme(Path(params_dir), settings.scoring) if settings.scoring else None
     calendar = load_calendar(Path(params_dir))
     started = time.perf_counter()
-    tables = load_tables(Path(data_dir), district, months=months_needed(parsed))  # only the months it reads
-    loaded = time.perf_counter()
-    figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
+    key = _preview_key(district, period, kind, Path(data_dir), Path(params_dir))
+    if key is not None and key in _PREVIEW_CACHE:
+        tables, figures = _PREVIEW_CACHE[key][0], copy.deepcopy(_PREVIEW_CACHE[key][1])
+        loaded = time.perf_counter()
+    else:
+        tables = load_tables(Path(data_dir), district, months=months_needed(parsed))  # only the months it reads
+        loaded = time.perf_counter()
+        figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
+        if key is not None:
+            _PREVIEW_CACHE.clear()  # one bulletin at a time: the preview's
+            _PREVIEW_CACHE[key] = (tables, copy.deepcopy(figures))
     timings = {"load": loaded - started, "compute": time.perf_counter() - loaded}
     bulletin = Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)
-    if key is not None:
-        _PREVIEW_CACHE.clear()  # one bulletin at a time: the preview's
-        _PREVIEW_CACHE[key] = (settings, scheme, parsed, tables, copy.deepcopy(figures))
     _register_prose_magic(bulletin)
     return bulletin
 
