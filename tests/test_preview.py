@@ -180,3 +180,18 @@ def test_preview_follows_a_wording_override(tmp_path: Path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_port_in_use_is_a_chinese_message(tmp_path: Path):
+    """A taken port stops `bulletin preview` at once with exit 1 and a Chinese message, no traceback, no kernel."""
+    from typer.testing import CliRunner
+
+    from bulletin.cli import app
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["preview", "--district", "yunhe", "--period", "2024-06", "--port", str(port),
+                                          "--params-dir", str(tmp_path), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1 and "端口" in result.output and "Traceback" not in result.output

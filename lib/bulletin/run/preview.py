@@ -237,12 +237,12 @@ class Preview:
 
     def __init__(self, district: str, period: str, kind: str, *, data_dir: Path, params_dir: Path,
                  notebooks_dir: Path, port: int = 0, log: Callable[[str], None] = print):
+        self.page = Page()
+        self.server = ThreadingHTTPServer((HOST, port), _handler(self.page))  # first: a taken port leaves nothing behind
         self.renderer = Renderer(district, period, kind, data_dir, params_dir, notebooks_dir)
         self.watcher = Watcher(self.renderer)
-        self.page = Page()
         self.stop_event = threading.Event()
         self.log = log
-        self.server = ThreadingHTTPServer((HOST, port), _handler(self.page))
         self.server.daemon_threads = True
         self.title = f"{district} {period} {kind}"
 
