@@ -134,6 +134,14 @@ def test_preview_follows_edits_shows_errors_and_stops_cleanly(tmp_path: Path):
         _set_prose(notebook, SENTENCE.replace("句子", "句子二"))
         _poll(url, lambda p: "预览测试句子二" in p and "通报预览生成失败" not in p, "the page back")
 
+        departments = root / "data" / "yunhe" / "departments.csv"
+        good = departments.read_bytes()
+        departments.write_bytes(good + good.splitlines(keepends=True)[1])  # a department twice: the export is wrong
+        page = _poll(url, lambda p: "通报预览生成失败" in p, "the data error")
+        assert "departments.csv" in page
+        departments.write_bytes(good)
+        _poll(url, lambda p: "预览测试句子二" in p and "通报预览生成失败" not in p, "the page after the data is fixed")
+
         family = psutil.Process(proc.pid).children(recursive=True)
         assert family, "no kernel or zygote was started"
         proc.send_signal(signal.SIGINT)
