@@ -203,3 +203,31 @@ def test_port_in_use_is_a_chinese_message(tmp_path: Path):
         result = CliRunner().invoke(app, ["preview", "--district", "yunhe", "--period", "2024-06", "--port", str(port),
                                           "--params-dir", str(tmp_path), "--data-dir", str(tmp_path)])
     assert result.exit_code == 1 and "端口" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_each_render_starts_from_empty_globals(tmp_path: Path):
+    """The kernel kept between renders forgets the last render's globals: a name defined only then is an error now."""
+    import asyncio
+
+    from bulletin.run.kernels import ZYGOTE
+    from bulletin.run.preview import Renderer
+
+    root = make_project(tmp_path, ["yunhe"], "2023-06", "2024-06", 0.02)
+    (root / "notebooks").mkdir()
+    notebook = root / "notebooks" / "monthly.ipynb"
+    nb = nbformat.read(ROOT / "notebooks" / "monthly.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("leftover = 1"))
+    nbformat.write(nb, notebook)
+    r = Renderer("yunhe", "2024-06", "monthly", root / "data", root / "params", root / "notebooks")
+    asyncio.set_event_loop(r.loop)
+    try:
+        assert "一、总体运行情况" in r.render()
+        nb.cells[-1].source = "print(leftover)"
+        nbformat.write(nb, notebook)
+        with pytest.raises(Exception, match="NameError"):
+            r.render(False)
+    finally:
+        r.stop()
+        ZYGOTE.stop()
+        asyncio.set_event_loop(None)

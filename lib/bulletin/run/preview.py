@@ -156,6 +156,8 @@ class Renderer:
                                    kernel_name="python3", language="python")
         if not self._alive():
             self._start_kernel()
+        else:  # the last render's globals go: each render sees only what its own cells define, as in `bulletin run`
+            self._execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%reset -f")]), name)
         self._execute(nb, name)
         nb = fill_notebook(nb, f"通报笔记本 {name} ")
         figures = figures_of(nb) or {}
@@ -165,7 +167,8 @@ class Renderer:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-        client = NotebookClient(nb, km=self.km, kc=self.kc, kernel_name="python3", timeout=600, allow_errors=False)
+        client = NotebookClient(nb, km=self.km, kernel_name="python3", timeout=600, allow_errors=False)
+        client.kc = self.kc  # this kernel's one client: a client per render would leave its sockets open
         try:
             self.loop.run_until_complete(client.async_execute())
         except CellExecutionError as exc:
