@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install -q -c constraints.txt
 
-.PHONY: setup demo test lab fonts browser wheelhouse clean
+.PHONY: setup demo test lab fonts browser wheelhouse clean git-filters
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,17 @@ $(VENV)/.installed-test: $(VENV)/.installed-core
 	$(PIP_INSTALL) -e '.[lab,cluster,dev]'
 	touch $@ $(VENV)/.installed-lab
 
-setup: $(VENV)/.installed-test fonts browser
+setup: $(VENV)/.installed-test fonts browser git-filters
+
+# Notebooks reach git stripped by themselves: .gitattributes sends *.ipynb through nbstripout (outputs and execution
+# counts dropped; tags such as `parameters` and the cell ids kept), and `git diff` shows notebooks without outputs.
+NBSTRIPOUT := $(abspath $(BIN))/nbstripout --keep-id
+git-filters: $(VENV)/.installed-test
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config diff.ipynb.textconv '$(NBSTRIPOUT) -t'; fi
 
 fonts:
 	@sh scripts/install-fonts.sh

@@ -238,6 +238,33 @@ def ingest(
 
 @app.command()
 @friendly
+def preview(
+    district: str = typer.Option(..., "--district", help="区县代码,如 yunhe"),
+    period: str = typer.Option(..., "--period", help="统计期,如 2024-06"),
+    kind: str = typer.Option("monthly", "--kind", help="通报类型"),
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="端口(仅本机 127.0.0.1 可访问;0 为任一空闲端口)"),
+    data_dir: Path = DataDir,
+    params_dir: Path = ParamsDir,
+    notebooks_dir: Path = NotebooksDir,
+) -> None:
+    """在本机预览一期通报:笔记本、参数、措辞模板或数据一经保存即重新生成,浏览器页面自动刷新(Ctrl-C 停止)。"""
+    from bulletin.config import check_id, check_kind
+    from bulletin.run.preview import Preview
+
+    check_id(district)
+    check_kind(kind)
+    try:
+        server = Preview(district, period, kind, data_dir=data_dir, params_dir=params_dir, notebooks_dir=notebooks_dir,
+                         port=port, log=lambda text: typer.echo(text, err=True))
+    except OSError as exc:
+        raise BulletinError(f"无法在 127.0.0.1:{port} 上启动预览(端口被占用?换一个 --port):{exc.strerror}") from None
+    typer.echo(f"预览地址:{server.url}  (Ctrl-C 停止)", err=True)
+    server.serve()
+    typer.echo("预览已停止。", err=True)
+
+
+@app.command()
+@friendly
 def index(out_dir: Path = OutDir) -> None:
     """重建 outputs/index.html。"""
     from bulletin.run.index_page import write_index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 from bulletin.figures.workdays import load_calendar
 from bulletin.document import charts
 from bulletin.document.charts import png_bytes
+from bulletin.errors import ParamError
 from bulletin.config import District, Scheme, check_id, check_kind, load_district, load_scheme
 from bulletin.figures.compute import compute_figures, months_needed
 from bulletin.document.markup import blocks_html
@@ -98,38 +101,59 @@ class Bulletin:
         self.charts += 1
         self.show([Figure(png_bytes(fig), self.charts, caption)])
 
+    def _draw(self, caption: str, make, *args, **kwargs) -> None:
+        """A numbered chart drawn by make(*args, **kwargs); in the preview, the PNG of the same call is reused."""
+        key = (make.__name__, repr(args), repr(sorted(kwargs.items()))) if os.environ.get(PREVIEW_CACHE_ENV) == "1" else None
+        png = _PREVIEW_CHARTS.get(key) if key else None
+        if png is None:
+            png = png_bytes(make(*args, **kwargs))
+            if key:
+                if len(_PREVIEW_CHARTS) > 32:
+                    _PREVIEW_CHARTS.clear()
+                _PREVIEW_CHARTS[key] = png
+        self.charts += 1
+        self.show([Figure(png, self.charts, caption)])
+
     # --- the standard charts: each is shown only when its figures exist and are not all zero ---
 
     def trend_chart(self, caption: str) -> None:
         """Received and completed cases per month."""
         t = self.figures.get("trend")
         if t and sum(t["received"]):
-            self.chart(charts.trend_chart(t["months"], t["received"], t["completed"]), caption)
+            self._draw(caption, charts.trend_chart, t["months"], t["received"], t["completed"])
 
     def ranking_chart(self, caption: str) -> None:
         """Every scored department's total, best on top, base score marked."""
         s = self.figures.get("scores") or {}
         if s.get("ranking"):
             names = [r["department"] for r in s["ranking"]]
-            self.chart(charts.ranking_chart(names, [r["total"] for r in s["ranking"]], s["base"]), caption)
+            self._draw(caption, charts.ranking_chart, names, [r["total"] for r in s["ranking"]], s["base"])
 
     def channel_chart(self, caption: str) -> None:
         """Received cases by 申办渠道, with shares."""
         by_channel = (self.figures.get("cases") or {}).get("by_channel") or {}
         if sum(by_channel.values()):
-            self.chart(charts.share_bars(by_channel), caption)
+            self._draw(caption, charts.share_bars, by_channel)
 
     def township_chart(self, caption: str, key: str = "by_township") -> None:
         """Cases per township (by_township), or open overdue cases per township (overdue_by_township)."""
         counts = (self.figures.get("cases") or {}).get(key) or {}
         if counts:
-            self.chart(charts.name_bars(counts, "件数", color=0 if key == "by_township" else 1), caption)
+            self._draw(caption, charts.name_bars, counts, "件数", color=0 if key == "by_township" else 1)
 
     def evaluation_chart(self, caption: str) -> None:
         """Online and offline evaluations per month."""
         t = self.figures.get("evaluation_trend")
         if t and (sum(t["online"]) or sum(t["offline"])):
-            self.chart(charts.month_bars(t["months"], {"线上评价": t["online"], "线下评价": t["offline"]}, "条数"), caption)
+            self._draw(caption, charts.month_bars, t["months"], {"线上评价": t["online"], "线下评价": t["offline"]}, "条数")
+
+    def prose(self, text: str) -> None:
+        """Analyst prose with placeholders ({{ cases.received|count }}), filled from the figures, as paragraphs.
+
+        Also what a `%%prose` cell runs (registered by `open_bulletin` in IPython)."""
+        from bulletin.document.prose import fill
+
+        self.show(fill(text, self.figures, name="%%prose 单元"))
 
     def title_block(self) -> None:
         """The 标题/文号 block: issuer, title, issue number, period and the 示例数据 mark."""
@@ -157,6 +181,43 @@ class Bulletin:
         self.show([Signature(d.issuer or d.name, shown)])
 
 
+# `bulletin preview` keeps one kernel between renders and sets this variable in it: a re-render after a wording or
+# notebook edit then reuses the tables and figures while no export or params file (wording aside) has changed.
+PREVIEW_CACHE_ENV = "BULLETIN_PREVIEW_CACHE"
+_PREVIEW_CACHE: dict[tuple, tuple] = {}
+_PREVIEW_CHARTS: dict[tuple, bytes] = {}  # PNG of each standard chart call, by its arguments
+
+
+def _preview_key(district: str, period: str, kind: str, data_dir: Path, params_dir: Path) -> tuple | None:
+    """What the figures of a bulletin depend on (names, paths and every input file's size and mtime) when the
+    preview cache is on; None otherwise (every `bulletin run` and batch computes afresh)."""
+    if os.environ.get(PREVIEW_CACHE_ENV) != "1":
+        return None
+    files = []
+    for folder in (data_dir / district, params_dir):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file() and "wording" not in path.relative_to(folder).parts[:1]:
+                stat = path.stat()
+                files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return (district, period, kind, str(data_dir.resolve()), str(params_dir.resolve()), tuple(files))
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The project folder: the nearest folder holding params/, walking up from start (default: the working directory,
+    which is the notebook's folder in JupyterLab and the shell's with papermill), then from the notebook JupyterLab
+    names in JPY_SESSION_NAME. ParamError when there is none."""
+    starts = [Path(start) if start else Path.cwd()]
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session:
+        starts.append(Path(session).resolve().parent)
+    for first in starts:
+        for folder in (first.resolve(), *first.resolve().parents):
+            if (folder / "params").is_dir():
+                return folder
+    raise ParamError(f"从 {starts[0]} 向上找不到含 params/ 的项目目录:请在项目目录或 notebooks/ 中运行,"
+                     "或用参数 data_dir、params_dir 指明数据和参数目录。")
+
+
 def _issue_number(period: Period) -> int:
     """第N期 of the year: the month for monthly bulletins, the quarter or half for the others."""
     month = period.last % 12 + 1
@@ -164,7 +225,12 @@ def _issue_number(period: Period) -> int:
 
 
 def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, params_dir: str | Path) -> Bulletin:
-    """Load settings and validated tables, and compute every figure of one bulletin."""
+    """Load settings and validated tables, and compute every figure of one bulletin.
+
+    An empty data_dir / params_dir means the project's data/ and params/ (see `project_root`)."""
+    if not str(data_dir) or not str(params_dir):
+        root = project_root()
+        data_dir, params_dir = data_dir or root / "data", params_dir or root / "params"
     check_id(district)
     check_kind(kind)
     parsed = parse_period(period)
@@ -172,8 +238,29 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
     scheme = load_scheme(Path(params_dir), settings.scoring) if settings.scoring else None
     calendar = load_calendar(Path(params_dir))
     started = time.perf_counter()
-    tables = load_tables(Path(data_dir), district, months=months_needed(parsed))  # only the months it reads
-    loaded = time.perf_counter()
-    figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
+    key = _preview_key(district, period, kind, Path(data_dir), Path(params_dir))
+    if key is not None and key in _PREVIEW_CACHE:
+        tables, figures = _PREVIEW_CACHE[key][0], copy.deepcopy(_PREVIEW_CACHE[key][1])
+        loaded = time.perf_counter()
+    else:
+        tables = load_tables(Path(data_dir), district, months=months_needed(parsed))  # only the months it reads
+        loaded = time.perf_counter()
+        figures = compute_figures(tables, settings, scheme, calendar, parsed, kind)
+        if key is not None:
+            _PREVIEW_CACHE.clear()  # one bulletin at a time: the preview's
+            _PREVIEW_CACHE[key] = (tables, copy.deepcopy(figures))
     timings = {"load": loaded - started, "compute": time.perf_counter() - loaded}
-    return Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)
+    bulletin = Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)
+    _register_prose_magic(bulletin)
+    return bulletin
+
+
+def _register_prose_magic(bulletin: Bulletin) -> None:
+    """In IPython (JupyterLab, papermill), `%%prose` cells write their text through this bulletin's `prose`."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.register_magic_function(lambda line, cell: bulletin.prose(cell), magic_kind="cell", magic_name="prose")

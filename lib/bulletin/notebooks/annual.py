@@ -19,11 +19,11 @@
 # Cells only arrange figures from `bulletin.figures.compute` (the same values go to `annual.json`).
 
 # %% tags=["parameters"]
-district = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
-period = "2024"  # a year (2024) or a month range (2024-01..2024-11)
-kind = "annual"  # bulletin kind
-data_dir = "../data"  # folder of input tables
-params_dir = "../params"  # folder of district, scoring and calendar files
+district: str = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
+period: str = "2024"  # a year (2024) or a month range (2024-01..2024-11)
+kind: str = "annual"  # bulletin kind
+data_dir: str = ""  # folder of input tables; empty: data/ of the project (the nearest folder above holding params/)
+params_dir: str = ""  # folder of district, scoring, calendar and wording files; empty: params/ of the project
 
 # %% tags=["remove"]
 from bulletin.document import narrative

@@ -20,11 +20,11 @@
 # from `bulletin.figures.compute` (the same values go to `monthly.json`); cells here only arrange them.
 
 # %% tags=["parameters"]
-district = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
-period = "2024-06"  # month, e.g. 2024-06
-kind = "monthly"  # bulletin kind
-data_dir = "../data"  # folder of input tables
-params_dir = "../params"  # folder of district, scoring and calendar files
+district: str = "yunhe"  # district id: params/districts/<district>.yaml and data/<district>/
+period: str = "2024-06"  # month, e.g. 2024-06
+kind: str = "monthly"  # bulletin kind
+data_dir: str = ""  # folder of input tables; empty: data/ of the project (the nearest folder above holding params/)
+params_dir: str = ""  # folder of district, scoring, calendar and wording files; empty: params/ of the project
 
 # %% tags=["remove"]
 from bulletin.document import narrative

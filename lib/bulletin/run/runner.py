@@ -21,6 +21,7 @@ from bulletin.run.manifest import sha256_bytes
 from bulletin.run.outputs import bulletin_dir, publish
 from bulletin.figures.periods import parse_period
 from bulletin.document.html import export_html
+from bulletin.document.prose import fill_notebook
 from bulletin.document.builder import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
 from bulletin.data.store import require_valid
 from bulletin.run.outputs import write_report_page
@@ -115,6 +116,7 @@ def run_bulletin(
     clock.lap("execute")
     # What papermill did not spend inside a cell is kernel start-up and messaging.
     clock.split("execute", _cell_seconds(executed, _take_timings(executed)), rest="kernel")
+    executed = fill_notebook(executed, f"通报笔记本 {notebook.name} ")  # Markdown prose -> paragraph blocks
     figures = _figures_of(executed)
     title = bulletin_title(settings.name, kind, parse_period(period).label)
     html = export_html(executed, title)
