@@ -156,9 +156,15 @@ def _mapping(raw: Any, path: Path) -> dict:
     return raw
 
 
+# Ids no district may take: `regions` names the folder of the regional bulletins (outputs/regions/, see region.py).
+RESERVED_DISTRICT_IDS = frozenset({"regions"})
+
+
 def load_district(params_dir: Path, district: str) -> District:
     """The district's settings; ConfigError naming the file and key if malformed."""
     check_id(district)
+    if district in RESERVED_DISTRICT_IDS:
+        raise ConfigError(f"区县代码“{district}”为保留字(地区通报的输出目录 outputs/{district}/),请改用其他代码。")
     path = Path(params_dir) / "districts" / f"{district}.yaml"
     if not path.exists():
         raise ConfigError(f"找不到区县参数文件 {path}。请先创建该文件(可参照 params/districts/ 下的示例)。")
@@ -332,7 +338,7 @@ def load_run(path: Path, params_dir: Path) -> RunSpec:
     districts = as_list("districts")
     if districts == ["all"]:
         districts = sorted(p.stem for p in (Path(params_dir) / "districts").glob("*.yaml"))
-    if not districts:
+    if not districts and not raw.get("regions"):  # a run file may list only regions (region.run_regions)
         raise ConfigError(f"{path}:districts 不能为空。")
     for d in districts:
         check_id(d)

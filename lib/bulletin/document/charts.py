@@ -152,3 +152,31 @@ def ranking_chart(departments: list[str], totals: list[float], base: float, titl
         ax.set_title(title)
     sns.despine(fig, left=True)
     return fig
+
+
+def small_multiples(months: list[str], panels: dict[str, tuple[list[int], list[int]]], title: str = "",
+                    columns: int = 3) -> Figure:
+    """One small panel per district (受理 and 当月办结 per month), all on the same y scale so panels compare."""
+    apply_style()
+    names = list(panels)
+    rows = max(1, -(-len(names) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(7.2, 1.9 * rows + 0.5), sharex=True, sharey=True,
+                             layout="constrained", squeeze=False)
+    x = list(range(len(months)))
+    for ax, name in zip(axes.flat, names):
+        received, completed = panels[name]
+        ax.bar(x, received, width=0.8, color=PALETTE[2], label="受理")
+        ax.plot(x, completed, color=PALETTE[0], linewidth=1.2, marker="o", markersize=2, label="当月办结")
+        ax.set_title(name, fontsize=9)
+        ax.tick_params(labelsize=6.5)
+    for ax in list(axes.flat)[len(names):]:
+        ax.set_visible(False)
+    step = max(1, len(months) // 4)
+    for ax in axes[-1]:
+        ax.set_xticks(x[::step], [f"{int(m[5:])}月" if m[5:] != "01" else f"{m[:4]}年1月" for m in months][::step])
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper right", ncols=2, frameon=False, fontsize=8)
+    if title:
+        fig.suptitle(title)
+    sns.despine(fig)
+    return fig
