@@ -15,6 +15,7 @@ from bulletin.errors import BulletinError
 from bulletin.run.manifest import MANIFEST_NAME
 from bulletin.run.outputs import write_atomic
 from bulletin.figures.periods import parse_period
+from bulletin.region import REGIONS_FOLDER
 
 KINDS_ORDER = {k: i for i, k in enumerate(KIND_LABELS)}
 
@@ -106,8 +107,53 @@ def _key_figures(f: dict) -> str:
     return ";".join(parts)
 
 
+def collect_regions(out_dir: Path) -> list[dict]:
+    """One entry per regions/<region>/<period>/<kind>.json, by region, newest period first."""
+    entries = []
+    for path in sorted(Path(out_dir).glob(f"{REGIONS_FOLDER}/*/*/*.json")):
+        if path.stem not in KIND_LABELS:
+            continue
+        try:
+            figures = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            figures = {}
+        html = path.with_suffix(".html")
+        entries.append({"path": path, "html": html if html.exists() else None, "kind": path.stem, "figures": figures,
+                        "region": path.parent.parent.name, "period": path.parent.name})
+    entries.sort(key=lambda e: KINDS_ORDER[e["kind"]])
+    entries.sort(key=lambda e: _recency(e["period"]), reverse=True)
+    entries.sort(key=lambda e: e["region"])
+    return entries
+
+
+def _region_rows(out_dir: Path) -> str:
+    """The regions section: each regional bulletin, with links to its members' bulletins of the same period and kind."""
+    rows = []
+    for e in collect_regions(out_dir):
+        f = e["figures"]
+        link = e["html"].relative_to(out_dir).as_posix() if e["html"] else None
+        label = f.get("period_label") or _label(e["period"])
+        name = f.get("region_name", e["region"])
+        title = f"{name}各县(市、区)政务服务工作{KIND_LABELS[e['kind']]}({label})"
+        cell = f'<a href="{esc(link)}">{esc(title)}</a>' if link else esc(title)
+        members = []
+        for d in f.get("members", []):
+            row = (f.get("districts") or {}).get(d, {})
+            member = Path(out_dir) / d / e["period"] / f"{e['kind']}.html"
+            shown = esc(row.get("name", d))
+            members.append(f'<a href="{esc(member.relative_to(out_dir).as_posix())}">{shown}</a>' if member.exists()
+                           else shown)
+        demo = "(示例数据)" if f.get("demo") else ""
+        rows.append(f"<tr><td>{esc(name)}{demo}</td><td>{esc(label)}</td><td>{esc(KIND_LABELS[e['kind']])}</td>"
+                    f"<td>{cell}</td><td>{'、'.join(members)}</td><td>{esc(_key_figures(f))}</td></tr>")
+    if not rows:
+        return ""
+    return ("<h2>地区通报</h2><table><thead><tr><th>地区</th><th>统计期</th><th>类型</th><th>通报</th><th>所辖区县</th>"
+            f"<th>主要数据</th></tr></thead><tbody>{''.join(rows)}</tbody></table><h2>区县通报</h2>")
+
+
 def render_index(out_dir: Path) -> str:
-    """The index page's HTML (relative links, no external reference)."""
+    """The index page's HTML (relative links, no external reference): regions first, then districts."""
     rows = []
     entries = collect(out_dir)
     names = {e["district"]: e["figures"]["district_name"] for e in entries if e["figures"].get("district_name")}
@@ -130,7 +176,7 @@ def render_index(out_dir: Path) -> str:
         "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1100px;color:#222}"
         "table{border-collapse:collapse;width:100%;font-size:14px}th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}"
         "th{background:#f0f0f0}h1{font-size:22px}.failed{color:#c00000}td:nth-child(5){white-space:nowrap}</style></head><body><h1>政务服务通报索引</h1>"
-        f"{_validation_links(out_dir, names)}"
+        f"{_validation_links(out_dir, names)}{_region_rows(Path(out_dir))}"
         "<table><thead><tr><th>区县</th><th>统计期</th><th>类型</th><th>通报</th><th>状态</th><th>主要数据</th></tr></thead>"
         f"<tbody>{body}</tbody></table></body></html>\n"
     )

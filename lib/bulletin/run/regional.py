@@ -1,0 +1,96 @@
+"""Regional bulletins in a batch: first every member's monthly aggregates (locally or on a Dask cluster), then one
+regional bulletin per region x period x kind, published like a district's under outputs/regions/<region>/."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.config import kind_fits
+from bulletin.errors import BulletinError
+from bulletin.region import REGIONS_FOLDER, load_region
+
+
+@dataclass(frozen=True)
+class RegionOutcome:
+    """One regional bulletin of a batch: rendered, or why not."""
+
+    region: str
+    period: str
+    kind: str
+    message: str | None = None  # None: rendered
+
+    @property
+    def ok(self) -> bool:
+        """True if the bulletin was rendered."""
+        return self.message is None
+
+    @property
+    def key(self) -> str:
+        """regions/<region>/<period>/<kind>, as the index names it."""
+        return f"{REGIONS_FOLDER}/{self.region}/{self.period}/{self.kind}"
+
+
+def aggregate_district(district: str, data_dir: str, params_dir: str) -> str | None:
+    """Validate, store and aggregate one district (a task for a worker process or a Dask worker); None when done,
+    else why its aggregates could not be made (it is then named as missing in the regional bulletins)."""
+    from bulletin.figures.aggregates import district_aggregates
+    from bulletin.figures.workdays import load_calendar
+
+    try:
+        district_aggregates(Path(data_dir), district, load_calendar(Path(params_dir)))
+    except BulletinError as exc:
+        return str(exc)
+    return None
+
+
+def aggregate_members(districts: list[str], data_dir: Path, params_dir: Path, *, jobs: int = 1,
+                      scheduler: str | None = None) -> dict[str, str | None]:
+    """Aggregates of every district, computed once per changed district: on the Dask cluster at `scheduler`, in `jobs`
+    local processes, or in this one. {district: None, or why it has none}."""
+    args = [(d, str(Path(data_dir).resolve()), str(Path(params_dir).resolve())) for d in districts]
+    if scheduler is not None:
+        from bulletin.run.batch import DaskPool
+
+        pool = DaskPool(scheduler)
+        try:
+            futures = [pool.client.submit(aggregate_district, *a, pure=False) for a in args]
+            return dict(zip(districts, pool.client.gather(futures)))
+        finally:
+            pool.close()
+    if jobs > 1 and len(args) > 1:
+        with ProcessPoolExecutor(min(jobs, len(args))) as pool:
+            return dict(zip(districts, pool.map(aggregate_district, *zip(*args))))
+    return {a[0]: aggregate_district(*a) for a in args}
+
+
+def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tuple[str, ...] | None, *,
+                   data_dir: Path, params_dir: Path, out_dir: Path, notebooks_dir: Path | None = None,
+                   jobs: int = 1, scheduler: str | None = None, echo=print) -> list[RegionOutcome]:
+    """Every regional bulletin of the regions x periods x kinds (the region's kinds that fit the period when kinds is
+    None), after their members' aggregates; a failed one never stops the others."""
+    from bulletin.run.runner import run_region
+
+    settings = {r: load_region(Path(params_dir), r) for r in regions}
+    members = sorted({d for s in settings.values() for d in s.districts})
+    problems = aggregate_members(members, data_dir, params_dir, jobs=jobs, scheduler=scheduler)
+    for district, message in problems.items():
+        if message:
+            echo(f"{district}:未能汇总({message}),相关地区通报将注明该区县数据缺失。")
+    wanted = [(region, period, kind) for region, s in settings.items() for period in periods
+              for kind in (kinds or s.kinds) if kind in s.kinds and kind_fits(kind, period)]
+
+    def render(job: tuple[str, str, str]) -> RegionOutcome:
+        try:
+            run_region(*job, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir)
+        except BulletinError as exc:
+            return RegionOutcome(*job, str(exc))
+        return RegionOutcome(*job)
+
+    # Each render runs in its own kernel process: threads are enough to keep `jobs` of them busy.
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        outcomes = list(pool.map(render, wanted))
+    for done in outcomes:
+        echo(f"地区通报 {done.key}:" + ("已生成" if done.ok else f"失败——{done.message}"))
+    return outcomes
