@@ -43,6 +43,7 @@ b.section("总体情况", rn.overview(f))
 
 # %%
 b.section("各县(市、区)排名", rn.ranking_intro(f) + rn.ranking_table(f))
+b.rank_chart("各县(市、区)各项指标名次(颜色越深名次越前)")
 b.ranking_chart("各县(市、区)综合得分")
 
 # %%

@@ -204,3 +204,37 @@ def small_multiples(months: list[str], panels: dict[str, tuple[list[int], list[i
     if title:
         fig.suptitle(title, x=0.06, ha="left")
     return fig
+
+
+def rank_heatmap(names: list[str], metrics: list[str], ranks: list[list[int | None]], title: str = "") -> Figure:
+    """Ranks of every district (rows, best overall first) on every metric (columns): darker is better, each cell
+    labelled with its rank (— where unranked) up to 30 districts; one image, so 150 districts draw fast."""
+    import numpy as np
+
+    apply_style()
+    n = max(len(names), 1)
+    values = np.array([[np.nan if r is None else float(r) for r in row] for row in ranks], dtype=float).reshape(n, -1)
+    row_inches = 0.26 if len(names) <= 30 else 0.16
+    font = 7.5 if len(names) <= 30 else 5
+    height = row_inches * n + 1.0
+    fig, ax = plt.subplots(figsize=(7.2, height))  # fixed margins: a layout engine over 150 labels costs seconds
+    fig.subplots_adjust(left=0.16, right=0.98, top=1 - 0.55 / height, bottom=0.15 / height)
+    cmap = matplotlib.colormaps["Blues_r"].copy()
+    cmap.set_bad("#eeeeee")
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=1, vmax=max(n, 2) * 1.3, aspect="auto",
+              interpolation="nearest")
+    ax.set_xticks(range(len(metrics)), metrics, fontsize=font + 0.5)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(names)), names, fontsize=font)
+    labelled = len(names) <= 30  # beyond that, 1000+ labels would take seconds to draw and be too small to read
+    for i, row in enumerate(ranks if labelled else []):
+        for j, r in enumerate(row):
+            light = r is not None and r <= max(n, 2) * 0.5
+            ax.text(j, i, "—" if r is None else str(r), ha="center", va="center", fontsize=font,
+                    color="white" if light else "#222222")
+    ax.grid(False)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -44,6 +44,17 @@ class RegionalBulletin(Bulletin):
         if s.get("base") is not None and rows:
             self.chart(charts.ranking_chart([r["name"] for r in rows], [r["score"] for r in rows], s["base"]), caption)
 
+    def rank_chart(self, caption: str) -> None:
+        """Every district's rank on every ranked metric and the composite score (a rank grid)."""
+        from bulletin.figures.regional import RANKED
+
+        f = self.figures
+        rows = [f["districts"][d] for d in f["ranking"] if f["districts"][d]["status"] == "ok"]
+        keys = [(k, label) for k, label, _ in RANKED if any(r["ranks"].get(k) is not None for r in rows)]
+        if rows and keys:
+            self.chart(charts.rank_heatmap([r["name"] for r in rows], [label for _, label in keys],
+                                           [[r["ranks"].get(k) for k, _ in keys] for r in rows]), caption)
+
     def trend_panels(self, caption: str) -> None:
         """Small multiples: each district's received and completed cases per month, same scale."""
         t = self.figures.get("trend") or {}
