@@ -416,3 +416,12 @@ def test_dask_aggregation_gives_the_same_bytes_as_local(demo: Path, tmp_path: Pa
     for suffix in ("html", "json", "xlsx"):
         name = f"regions/shili/2024-06/monthly.{suffix}"
         assert (roots["dask"] / "outputs" / name).read_bytes() == (roots["local"] / "outputs" / name).read_bytes()
+
+
+def test_committed_region_file_is_what_the_demo_writes(demo: Path):
+    """`bulletin demo` rewrites params/regions/shili.yaml; the committed file is exactly that, and it loads."""
+    name = "regions/shili.yaml"
+    assert (demo / "params" / name).read_bytes() == (ROOT / "params" / name).read_bytes()
+    region = load_region(ROOT / "params", "shili")
+    assert region.districts == ("yunhe", "tongshan", "lanxi") and region.demo
+    assert yaml.safe_load((ROOT / "params" / "runs" / "demo.yaml").read_text(encoding="utf-8"))["regions"] == ["shili"]
