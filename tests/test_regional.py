@@ -384,7 +384,8 @@ def test_cli_renders_the_regional_bulletin(demo: Path, tmp_path: Path):
 
 @pytest.mark.slow
 def test_dask_aggregation_gives_the_same_bytes_as_local(demo: Path, tmp_path: Path):
-    """Aggregating the members on a Dask LocalCluster stores the same aggregates and renders the same bulletin bytes."""
+    """Aggregating the members on a Dask LocalCluster stores the same aggregates and renders the same bulletin bytes;
+    a second batch with nothing changed skips the regional bulletin."""
     from distributed import LocalCluster
 
     from bulletin.data.store import AGGREGATES_DIR, store_path
@@ -416,6 +417,10 @@ def test_dask_aggregation_gives_the_same_bytes_as_local(demo: Path, tmp_path: Pa
     for suffix in ("html", "json", "xlsx"):
         name = f"regions/shili/2024-06/monthly.{suffix}"
         assert (roots["dask"] / "outputs" / name).read_bytes() == (roots["local"] / "outputs" / name).read_bytes()
+    said: list[str] = []  # nothing changed: the next batch skips the regional bulletin
+    again = render_regions(("shili",), ("2024-06",), ("monthly",), data_dir=root / "data", params_dir=root / "params",
+                           out_dir=root / "outputs", notebooks_dir=ROOT / "notebooks", echo=said.append)
+    assert again == [] and any("跳过" in line for line in said)
 
 
 def test_committed_region_file_is_what_the_demo_writes(demo: Path):

@@ -69,7 +69,7 @@ def demo(
 
 
 def _render_regions(runfile: Path, spec, data_dir: Path, params_dir: Path, out_dir: Path, notebooks_dir: Path,
-                    jobs: int, scheduler: Optional[str]) -> list:
+                    jobs: int, scheduler: Optional[str], force: bool = False) -> list:
     """The run file's regional bulletins (`regions:`), after the districts'; their outcomes."""
     from bulletin.region import run_regions
     from bulletin.run.regional import render_regions
@@ -78,7 +78,7 @@ def _render_regions(runfile: Path, spec, data_dir: Path, params_dir: Path, out_d
     if not regions:
         return []
     return render_regions(regions, spec.periods, spec.kinds, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
-                          notebooks_dir=notebooks_dir, jobs=jobs, scheduler=scheduler, echo=typer.echo)
+                          notebooks_dir=notebooks_dir, jobs=jobs, scheduler=scheduler, force=force, echo=typer.echo)
 
 
 @app.command()
@@ -171,7 +171,7 @@ def batch(
                            notebooks_dir=notebooks_dir, jobs=jobs or os.cpu_count() or 1, force=force,
                            timeout=timeout, retries=retries, scheduler=scheduler, profile=profile) if spec.districts else []
     outcomes += _render_regions(runfile, spec, data_dir, params_dir, out_dir, notebooks_dir, jobs or os.cpu_count() or 1,
-                                scheduler)
+                                scheduler, force)
     write_index(out_dir)
     if not all(o.ok for o in outcomes):
         raise typer.Exit(1)

@@ -67,30 +67,73 @@ def aggregate_members(districts: list[str], data_dir: Path, params_dir: Path, *,
 
 def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tuple[str, ...] | None, *,
                    data_dir: Path, params_dir: Path, out_dir: Path, notebooks_dir: Path | None = None,
-                   jobs: int = 1, scheduler: str | None = None, echo=print) -> list[RegionOutcome]:
+                   jobs: int = 1, scheduler: str | None = None, force: bool = False, echo=print) -> list[RegionOutcome]:
     """Every regional bulletin of the regions x periods x kinds (the region's kinds that fit the period when kinds is
-    None), after their members' aggregates; a failed one never stops the others."""
+    None), after their members' aggregates; a failed one never stops the others. A bulletin whose inputs (region,
+    members' exports and params, scheme, calendar, notebook, code) and files are unchanged is skipped unless `force`."""
+    from bulletin.run.manifest import Manifest
     from bulletin.run.runner import run_region
 
-    settings = {r: load_region(Path(params_dir), r) for r in regions}
+    data_dir, params_dir, out_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve()
+    notebooks_dir = Path(notebooks_dir or "notebooks").resolve()
+    settings = {r: load_region(params_dir, r) for r in regions}
     members = sorted({d for s in settings.values() for d in s.districts})
     problems = aggregate_members(members, data_dir, params_dir, jobs=jobs, scheduler=scheduler)
     for district, message in problems.items():
         if message:
             echo(f"{district}:未能汇总({message}),相关地区通报将注明该区县数据缺失。")
-    wanted = [(region, period, kind) for region, s in settings.items() for period in periods
-              for kind in (kinds or s.kinds) if kind in s.kinds and kind_fits(kind, period)]
+    manifest = Manifest.load(out_dir)
+    wanted = {}
+    for region, s in settings.items():
+        for period in periods:
+            for kind in (kinds or s.kinds):
+                if kind in s.kinds and kind_fits(kind, period):
+                    job = (region, period, kind)
+                    inputs = _inputs(manifest, s, job, data_dir, params_dir, notebooks_dir, problems)
+                    if force or not manifest.is_current(RegionOutcome(*job).key, inputs, _folder(out_dir, job)):
+                        wanted[job] = inputs
+                    else:
+                        echo(f"地区通报 {RegionOutcome(*job).key}:输入未变,跳过")
 
-    def render(job: tuple[str, str, str]) -> RegionOutcome:
+    def render(job: tuple[str, str, str]):
         try:
-            run_region(*job, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir)
+            result = run_region(*job, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                                notebooks_dir=notebooks_dir)
         except BulletinError as exc:
-            return RegionOutcome(*job, str(exc))
-        return RegionOutcome(*job)
+            return RegionOutcome(*job, str(exc)), None
+        return RegionOutcome(*job), result
 
     # Each render runs in its own kernel process: threads are enough to keep `jobs` of them busy.
     with ThreadPoolExecutor(max(1, jobs)) as pool:
-        outcomes = list(pool.map(render, wanted))
-    for done in outcomes:
-        echo(f"地区通报 {done.key}:" + ("已生成" if done.ok else f"失败——{done.message}"))
-    return outcomes
+        done = list(pool.map(render, wanted))
+    for outcome, result in done:
+        if result is not None:
+            job = (outcome.region, outcome.period, outcome.kind)
+            manifest.record(outcome.key, wanted[job], _folder(out_dir, job), result.digests, {})
+        echo(f"地区通报 {outcome.key}:" + ("已生成" if outcome.ok else f"失败——{outcome.message}"))
+    if done:
+        manifest.save()
+    return [outcome for outcome, _ in done]
+
+
+def _folder(out_dir: Path, job: tuple[str, str, str]) -> Path:
+    from bulletin.document.regional import region_dir
+
+    return region_dir(out_dir, job[0], job[1])
+
+
+def _inputs(manifest, region, job: tuple[str, str, str], data_dir: Path, params_dir: Path, notebooks_dir: Path,
+            problems: dict[str, str | None]) -> str:
+    """Hash of what a regional bulletin reads: its region file, each member's params and store fingerprint (or why
+    it has none), the scheme, the calendar, the notebook and the code."""
+    from bulletin.data.store import fingerprint
+
+    files: list[tuple[str, Path | None]] = [("region", params_dir / REGIONS_FOLDER / f"{region.id}.yaml"),
+                                            ("notebook", notebooks_dir / "regional.ipynb")]
+    if region.scoring:
+        files.append(("scoring", params_dir / "scoring" / f"{region.scoring}.yaml"))
+    calendar = params_dir / "calendar.yaml"
+    files.append(("calendar", calendar if calendar.is_file() else None))
+    files += [(f"district:{d}", params_dir / "districts" / f"{d}.yaml") for d in region.districts]
+    members = {d: problems.get(d) or fingerprint(data_dir, d) for d in region.districts}
+    return manifest.inputs_hash(files, {"region": job[0], "period": job[1], "kind": job[2], "members": members})
