@@ -90,7 +90,7 @@ def load_members(data_dir: Path, region: Region, calendar: WorkCalendar) -> tupl
             found[d] = district_aggregates(data_dir, d, calendar)
         except DataError as exc:
             n = len(exc.report.errors) if exc.report is not None else 0
-            failed[d] = f"数据校验发现{n}处错误,见 {d}/validation.html" if n else str(exc)
+            failed[d] = f"数据校验发现{n}处错误,请运行 bulletin validate --district {d} 查看" if n else str(exc)
         except BulletinError as exc:
             failed[d] = str(exc)
     return found, failed
