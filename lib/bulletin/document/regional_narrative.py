@@ -94,26 +94,22 @@ def ranking_intro(f: dict[str, Any]) -> list[Block]:
 
 def ranking_table(f: dict[str, Any]) -> list[Block]:
     """各县区排名: every ranked metric with its rank, the composite score, rank and previous rank."""
-    header = ["县(市、区)"]
-    for key, label, _ in RANKED:
-        if key != "score":
-            header += [label, "名次"]
-    header += ["综合得分", "排名", "上期排名"]
+    header = ["县(市、区)"] + [label for key, label, _ in RANKED if key != "score"] + ["综合得分", "排名", "上期排名"]
     rows = []
     for d in f["ranking"]:
         r = f["districts"][d]
         row = [r["name"]]
         for key, _, _ in RANKED:
-            if key == "score":
-                continue
-            row += [_value(key, r.get(key)), _rank(r["ranks"].get(key))]
+            if key != "score":  # value with its rank: 92.02%(3)
+                rank = r["ranks"].get(key)
+                row.append(_value(key, r.get(key)) + (f"({rank})" if rank is not None else ""))
         row += [score_number(r["score"]) if r.get("score") is not None else "—", _rank(r["rank"]),
                 _rank(r["previous_rank"])]
         if r["status"] != "ok":
             row = [r["name"]] + ["数据缺失"] + ["—"] * (len(header) - 2)
         rows.append(row)
-    return [table(header, rows, caption=f"{f['period_label']}各{MEMBERS}主要指标及排名",
-                  numeric=range(1, len(header)), role="ranking")]
+    return [table(header, rows, caption=f"{f['period_label']}各{MEMBERS}主要指标及排名(括号内为该项名次)",
+                  numeric=range(1, len(header)))]
 
 
 def _value(key: str, value: Any) -> str:
