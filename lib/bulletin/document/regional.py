@@ -25,6 +25,9 @@ from bulletin.region import REGIONS_FOLDER, Region, load_region, member_settings
 from bulletin.data.tables import Tables
 
 
+BARS_SHOWN = 30
+
+
 @dataclass
 class RegionalBulletin(Bulletin):
     """A regional bulletin: `district` holds the Region (name, scope, issuer, doc_prefix, demo read the same way)."""
@@ -37,11 +40,12 @@ class RegionalBulletin(Bulletin):
         return f"{self.district.name}各县(市、区)政务服务工作{KIND_LABELS[self.kind]}"
 
     def ranking_chart(self, caption: str) -> None:
-        """Every ranked district's composite score, best on top, base score marked."""
+        """Every ranked district's composite score, best on top, base score marked (up to BARS_SHOWN districts:
+        beyond, the rank grid's 综合得分 column shows it, and 150 labelled bars would take seconds to draw)."""
         s = self.figures.get("scores") or {}
         rows = [self.figures["districts"][d] for d in self.figures["ranking"]]
         rows = [r for r in rows if r.get("score") is not None]
-        if s.get("base") is not None and rows:
+        if s.get("base") is not None and rows and len(rows) <= BARS_SHOWN:
             self.chart(charts.ranking_chart([r["name"] for r in rows], [r["score"] for r in rows], s["base"]), caption)
 
     def rank_chart(self, caption: str) -> None:
