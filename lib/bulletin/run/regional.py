@@ -3,7 +3,8 @@ regional bulletin per region x period x kind, published like a district's under 
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +73,6 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
     None), after their members' aggregates; a failed one never stops the others. A bulletin whose inputs (region,
     members' exports and params, scheme, calendar, notebook, code) and files are unchanged is skipped unless `force`."""
     from bulletin.run.manifest import Manifest
-    from bulletin.run.runner import run_region
 
     data_dir, params_dir, out_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve()
     notebooks_dir = Path(notebooks_dir or "notebooks").resolve()
@@ -95,25 +95,45 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
                     else:
                         echo(f"地区通报 {RegionOutcome(*job).key}:输入未变,跳过")
 
-    def render(job: tuple[str, str, str]):
-        try:
-            result = run_region(*job, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
-                                notebooks_dir=notebooks_dir)
-        except BulletinError as exc:
-            return RegionOutcome(*job, str(exc)), None
-        return RegionOutcome(*job), result
-
-    # Each render runs in its own kernel process: threads are enough to keep `jobs` of them busy.
-    with ThreadPoolExecutor(max(1, jobs)) as pool:
-        done = list(pool.map(render, wanted))
-    for outcome, result in done:
-        if result is not None:
-            job = (outcome.region, outcome.period, outcome.kind)
-            manifest.record(outcome.key, wanted[job], _folder(out_dir, job), result.digests, {})
+    dirs = (data_dir, params_dir, out_dir, notebooks_dir)
+    if len(wanted) > 1:
+        # Several: in worker processes with a warm kernel zygote each (as district batches), so every bulletin's
+        # kernel is forked ready instead of started; spawn, not fork, for the same reason as batch.LocalPool.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max(1, min(jobs, len(wanted))), mp_context=context, initializer=_warm) as pool:
+            done = list(pool.map(render_region_job, wanted, [dirs] * len(wanted), [True] * len(wanted)))
+    else:
+        done = [render_region_job(job, dirs, False) for job in wanted]
+    outcomes = []
+    for job, (message, digests) in zip(wanted, done):
+        outcome = RegionOutcome(*job, message)
+        if digests is not None:
+            manifest.record(outcome.key, wanted[job], _folder(out_dir, job), digests, {})
         echo(f"地区通报 {outcome.key}:" + ("已生成" if outcome.ok else f"失败——{outcome.message}"))
+        outcomes.append(outcome)
     if done:
         manifest.save()
-    return [outcome for outcome, _ in done]
+    return outcomes
+
+
+def _warm() -> None:
+    from bulletin.run.batch import warm_up
+
+    warm_up()
+
+
+def render_region_job(job: tuple[str, str, str], dirs: tuple[Path, Path, Path, Path], warm: bool
+                      ) -> tuple[str | None, dict[str, str] | None]:
+    """Render one regional bulletin (in a worker): (None, file digests) when done, else (why, None)."""
+    from bulletin.run.runner import run_region
+
+    data_dir, params_dir, out_dir, notebooks_dir = dirs
+    try:
+        result = run_region(*job, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                            notebooks_dir=notebooks_dir, warm=warm)
+    except BulletinError as exc:
+        return str(exc), None
+    return None, result.digests
 
 
 def _folder(out_dir: Path, job: tuple[str, str, str]) -> Path:
