@@ -430,3 +430,35 @@ def test_committed_region_file_is_what_the_demo_writes(demo: Path):
     region = load_region(ROOT / "params", "shili")
     assert region.districts == ("yunhe", "tongshan", "lanxi") and region.demo
     assert yaml.safe_load((ROOT / "params" / "runs" / "demo.yaml").read_text(encoding="utf-8"))["regions"] == ["shili"]
+
+
+@pytest.mark.parametrize("extra, message", [
+    ([], "请指定 --district"),
+    (["--district", "yunhe", "--region", "shili"], "请指定 --district"),
+    (["--region", "../x"], "地区代码“../x”无效"),
+    (["--region", "nowhere"], "找不到地区参数文件"),
+])
+def test_run_refuses_bad_region_arguments(tmp_path: Path, extra: list[str], message: str):
+    """`bulletin run` with neither or both of --district/--region, or a hostile region id: a Chinese message, exit 1."""
+    from typer.testing import CliRunner
+
+    from bulletin.cli import app
+    from conftest import cli_args
+
+    (tmp_path / "params" / "regions").mkdir(parents=True)
+    result = CliRunner().invoke(app, cli_args(tmp_path, "run", "--period", "2024-06", *extra))
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+def test_run_file_may_list_regions_only(tmp_path: Path):
+    """A run file with `regions:` and no `districts:` loads; its regions are read apart."""
+    from bulletin.config import load_run
+    from bulletin.region import run_regions
+
+    runfile = tmp_path / "province.yaml"
+    runfile.write_text("regions: [shili]\nperiods: [2024-06]\nkinds: [monthly]\n", encoding="utf-8")
+    spec = load_run(runfile, tmp_path)
+    assert spec.districts == () and spec.periods == ("2024-06",) and run_regions(runfile) == ("shili",)
+    runfile.write_text("periods: [2024-06]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="districts 不能为空"):
+        load_run(runfile, tmp_path)
