@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.config import KINDS, RESERVED_DISTRICT_IDS, SATISFACTION_MODES, check_id, load_district
-from bulletin.errors import ConfigError
+from bulletin.errors import ConfigError, ParamError
 from bulletin.figures.periods import Period, parse_period
 from bulletin.yamlio import load_yaml
 
@@ -84,7 +84,7 @@ def load_region(params_dir: Path, region: str) -> Region:
     if scoring is not None:
         try:
             scoring = check_id(str(scoring), "考核办法代码")
-        except Exception as exc:  # ParamError: name the file it came from
+        except ParamError as exc:  # name the file it came from
             raise ConfigError(f"{path}:scoring —— {exc}") from None
     return Region(
         id=region,
@@ -122,7 +122,7 @@ def _districts(value: Any, region: str, params_dir: Path, path: Path) -> tuple[s
     for member in members:
         try:
             check_district_id(member)
-        except Exception as exc:
+        except (ParamError, ConfigError) as exc:
             raise ConfigError(f"{path}:districts 中的“{member}”无效——{exc}") from None
         if member == region:
             raise ConfigError(f"{path}:districts 不能包含地区自身“{region}”。")

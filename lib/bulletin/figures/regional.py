@@ -289,8 +289,8 @@ def regional_figures(
     if scheme is not None and aggregates:
         scored = district_scores(scheme, aggregates, period, mode)
         scores = dict(zip(scored["district"], scored["total"]))
-        previous_scores = dict(zip(*(lambda s: (s["district"], s["total"]))(
-            district_scores(scheme, aggregates, period.previous(), mode))))
+        before = district_scores(scheme, aggregates, period.previous(), mode)
+        previous_scores = dict(zip(before["district"], before["total"]))
         summary = score_summary(scored.rename(columns={"district": "department"}), scheme.base)
         figures["scores"] = {"scheme": scheme.name, "months_averaged": period.n_months,
                              **{k: summary[k] for k in ("base", "max", "min", "mean", "spread", "above_base")},
