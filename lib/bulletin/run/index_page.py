@@ -149,7 +149,9 @@ def _region_rows(out_dir: Path) -> str:
     if not rows:
         return ""
     return ("<h2>地区通报</h2><table><thead><tr><th>地区</th><th>统计期</th><th>类型</th><th>通报</th><th>所辖区县</th>"
-            f"<th>主要数据</th></tr></thead><tbody>{''.join(rows)}</tbody></table><h2>区县通报</h2>")
+            f"<th>主要数据</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "<p>地区通报中各县(市、区)的满意度统一按该地区参数文件规定的口径计算;区县通报的满意度按各区县参数文件的口径"
+            "(satisfaction)计算,口径不同的区县之间不宜直接比较。</p><h2>区县通报</h2>")
 
 
 def render_index(out_dir: Path) -> str:
