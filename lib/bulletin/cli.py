@@ -81,16 +81,32 @@ def demo(
     spec = load_run(params_dir / "runs" / "demo.yaml", params_dir)
     outcomes = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir, notebooks_dir=notebooks_dir,
                            jobs=os.cpu_count() or 1)
+    outcomes += _render_regions(params_dir / "runs" / "demo.yaml", spec, data_dir, params_dir, out_dir, notebooks_dir,
+                                os.cpu_count() or 1, None)
     index = write_index(out_dir)
     typer.echo(f"索引页:{index}")
     if not all(o.ok for o in outcomes):
         raise typer.Exit(1)
 
 
+def _render_regions(runfile: Path, spec, data_dir: Path, params_dir: Path, out_dir: Path, notebooks_dir: Path,
+                    jobs: int, scheduler: Optional[str], force: bool = False) -> list:
+    """The run file's regional bulletins (`regions:`), after the districts'; their outcomes."""
+    from bulletin.region import run_regions
+    from bulletin.run.regional import render_regions
+
+    regions = run_regions(runfile)
+    if not regions:
+        return []
+    return render_regions(regions, spec.periods, spec.kinds, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                          notebooks_dir=notebooks_dir, jobs=jobs, scheduler=scheduler, force=force, echo=typer.echo)
+
+
 @app.command()
 @friendly
 def run(
-    district: str = typer.Option(..., "--district", help="区县代码,如 yunhe"),
+    district: Optional[str] = typer.Option(None, "--district", help="区县代码,如 yunhe"),
+    region: Optional[str] = typer.Option(None, "--region", help="地区代码(params/regions/<地区>.yaml),渲染比较所辖区县的地区通报"),
     period: str = typer.Option(..., "--period", help="统计期,如 2024-06、2024-Q2、2024-H1、2024"),
     kind: Optional[str] = typer.Option(None, "--kind", help="通报类型;省略则渲染该区县启用的全部类型"),
     data_dir: Path = DataDir,
@@ -105,6 +121,12 @@ def run(
     from bulletin.run.index_page import write_index
     from bulletin.run.runner import run_bulletin
 
+    if (district is None) == (region is None):
+        raise BulletinError("请指定 --district(区县通报)或 --region(地区通报)之一。")
+    if region is not None:
+        _run_region(region, period, kind, data_dir, params_dir, out_dir, notebooks_dir)
+        write_index(out_dir)
+        return
     settings, warnings = params_warnings(params_dir, check_id(district))
     _warn(warnings)
     if kind:
@@ -133,6 +155,28 @@ def _warn(warnings) -> None:
     """Print params warnings (unknown keys, skipped files) to stderr."""
     for warning in warnings:
         typer.echo(f"警告:{warning}", err=True)
+
+
+def _run_region(region: str, period: str, kind: Optional[str], data_dir: Path, params_dir: Path, out_dir: Path,
+                notebooks_dir: Path) -> None:
+    """One region's bulletins for the period: the kind given, or every kind the region enables that fits the period."""
+    from bulletin.config import check_kind, kind_fits
+    from bulletin.region import load_region
+    from bulletin.run.regional import aggregate_members
+    from bulletin.run.runner import run_region
+
+    settings = load_region(params_dir, region)
+    kinds = [check_kind(kind)] if kind else [k for k in settings.kinds if kind_fits(k, period)]
+    if not kinds:
+        raise BulletinError(f"地区“{region}”启用的通报类型都不适用于统计期“{period}”。")
+    for district, message in aggregate_members(list(settings.districts), data_dir, params_dir).items():
+        if message:
+            typer.echo(f"{district}:未能汇总({message}),地区通报将注明该区县数据缺失。", err=True)
+    for k in kinds:
+        result = run_region(region, period, k, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
+                            notebooks_dir=notebooks_dir)
+        for path in result.files:
+            typer.echo(f"已生成:{path}")
 
 
 def _forget_failure(out_dir: Path, key: str) -> None:
@@ -169,7 +213,9 @@ def batch(
     _warn(spec.warnings)
     outcomes = render_many(spec, data_dir=data_dir, params_dir=params_dir, out_dir=out_dir,
                            notebooks_dir=notebooks_dir, jobs=jobs or os.cpu_count() or 1, force=force,
-                           timeout=timeout, retries=retries, scheduler=scheduler, profile=profile)
+                           timeout=timeout, retries=retries, scheduler=scheduler, profile=profile) if spec.districts else []
+    outcomes += _render_regions(runfile, spec, data_dir, params_dir, out_dir, notebooks_dir, jobs or os.cpu_count() or 1,
+                                scheduler, force)
     write_index(out_dir)
     if not all(o.ok for o in outcomes):
         raise typer.Exit(1)

@@ -175,9 +175,15 @@ def district_files(params_dir: Path) -> tuple[list[str], list[str]]:
     return ids, warnings
 
 
+# Ids no district may take: `regions` names the folder of the regional bulletins (outputs/regions/, see region.py).
+RESERVED_DISTRICT_IDS = frozenset({"regions"})
+
+
 def load_district(params_dir: Path, district: str) -> District:
     """The district's settings; ConfigError naming the file, line and key if malformed (unknown keys warn)."""
     check_id(district)
+    if district in RESERVED_DISTRICT_IDS:
+        raise ConfigError(f"区县代码“{district}”为保留字(地区通报的输出目录 outputs/{district}/),请改用其他代码。")
     path = Path(params_dir) / "districts" / f"{district}.yaml"
     if not path.exists():
         raise ConfigError(f"找不到区县参数文件 {path}。请先创建该文件(可参照 params/districts/ 下的示例)。")
@@ -342,7 +348,7 @@ def load_run(path: Path, params_dir: Path) -> RunSpec:
     if districts == ["all"]:
         districts, skipped = district_files(params_dir)
         f.warnings += skipped
-    if not districts:
+    if not districts and not raw.get("regions"):  # a run file may list only regions (region.run_regions)
         raise f.error(("districts",), "不能为空。")
     districts = [f.ident(d, ("districts", i), "区县代码") for i, d in enumerate(districts)]
     periods = [f.period(p, ("periods", i)) for i, p in enumerate(as_list("periods"))]

@@ -471,10 +471,12 @@ def write_demo(data_dir: Path, params_dir: Path, *, districts: Sequence[str] | N
     if not scheme.exists():  # the scheme a new project gets from `bulletin init`, named as the demo's
         scheme.parent.mkdir(parents=True, exist_ok=True)
         scheme.write_text(scheme_text(DEMO_SCHEME_TITLE, DEMO_SCHEME_HEADER), encoding="utf-8")
+    _write_region(Path(params_dir), chosen)
     runs = Path(params_dir) / "runs" / "demo.yaml"
     if not runs.exists():
         runs.parent.mkdir(parents=True, exist_ok=True)
-        runs.write_text("districts: [yunhe, tongshan, lanxi]\nperiods: [2024-06, 2024-12, 2024-Q2, 2024-Q4, 2024-H1, 2024, 2024-01..2024-11]\n",
+        runs.write_text("districts: [yunhe, tongshan, lanxi]\nregions: [shili]\n"
+                        "periods: [2024-06, 2024-12, 2024-Q2, 2024-Q4, 2024-H1, 2024, 2024-01..2024-11]\n",
                         encoding="utf-8")
     return chosen
 
@@ -632,4 +634,35 @@ def _write_params(params_dir: Path, profile: Profile) -> None:
     path = params_dir / "districts" / f"{profile.id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     header = f"# {profile.name}(示例数据,由 bulletin demo 生成)\n"
+    path.write_text(header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+
+
+# --- the demo region: 示例市 over the demo districts -------------------------------------------------
+
+DEMO_REGION = "shili"
+_REGION_NOTES = {
+    "problems": "一是各县(市、区)办件时效不均衡,个别地方超期未办件仍未清零;二是差评整改回访闭环仍有短板;"
+                "三是部分县(市、区)投诉办理不够及时。",
+    "next_steps": "一是对超期未办件实行市级督办,按月通报;二是统一好差评整改回访标准,整改情况纳入年度考核;"
+                  "三是建立投诉办理周调度机制,限时办结。",
+}
+
+
+def _write_region(params_dir: Path, districts: Sequence[str]) -> None:
+    """params/regions/shili.yaml: 示例市 over the demo districts written, one 满意度 definition and a scheme."""
+    settings = {
+        "name": "示例市",
+        "scope": "全市",
+        "issuer": "示例市政务服务管理办公室",
+        "doc_prefix": "示政管",
+        "districts": list(districts),
+        "kinds": ["monthly", "quarterly", "half_year", "annual"],
+        "satisfaction": "good_rate",
+        "scoring": "shili",
+        "demo": True,
+        "notes": {period: dict(_REGION_NOTES) for period in NOTES},
+    }
+    path = params_dir / "regions" / f"{DEMO_REGION}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = "# 示例市(示例数据,由 bulletin demo 生成):比较所辖各县(市、区)的地区通报\n"
     path.write_text(header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")

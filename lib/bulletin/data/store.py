@@ -215,3 +215,39 @@ def load_tables(data_dir: Path, district: str, months: Months | None = None) -> 
     if tables is None:
         raise _data_error(district, report)
     return window(tables, months)
+
+
+# --- aggregates kept with the store (per-district monthly sums, see figures.aggregates) -----------
+
+AGGREGATES_DIR = "aggregates"
+
+
+def read_aggregates(folder: Path, key: str) -> dict[str, pd.DataFrame] | None:
+    """The aggregate frames stored under `key` in a complete store folder (by file stem), None if not stored yet."""
+    where = Path(folder) / AGGREGATES_DIR / key
+    if not (where / "COMPLETE").exists():
+        return None
+    # Small files, read by the hundred: one thread each (a thread pool per file costs more than the read).
+    return {p.stem: pq.ParquetFile(p).read(use_threads=False).to_pandas() for p in sorted(where.glob("*.parquet"))}
+
+
+def write_aggregates(folder: Path, key: str, frames: dict[str, pd.DataFrame]) -> None:
+    """Keep aggregate frames beside the stored tables, atomically (temp folder, then rename); older keys dropped.
+    A read-only store is left as it is: the aggregates are then recomputed next time."""
+    root = Path(folder) / AGGREGATES_DIR
+    try:
+        root.mkdir(exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    except OSError:
+        return
+    try:
+        for name, frame in frames.items():
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        (tmp / "COMPLETE").write_text(key)
+        os.replace(tmp, root / key)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # another process wrote the same key first
+        return
+    for old in root.iterdir():
+        if old.name != key and not old.name.startswith(".tmp-"):
+            shutil.rmtree(old, ignore_errors=True)

@@ -152,3 +152,89 @@ def ranking_chart(departments: list[str], totals: list[float], base: float, titl
         ax.set_title(title)
     sns.despine(fig, left=True)
     return fig
+
+
+def small_multiples(months: list[str], panels: dict[str, tuple[list[int], list[int]]], title: str = "") -> Figure:
+    """One small panel per district (受理 bars, 当月办结 line per month), all on the same y scale so panels compare;
+    more columns and shorter panels as districts grow (150 districts make a 6-wide grid).
+
+    The panels are drawn into one set of axes with one collection per kind of mark: 150 separate axes would take
+    most of a minute to lay out and draw."""
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    apply_style()
+    names = list(panels)
+    columns = 3 if len(names) <= 9 else (5 if len(names) <= 30 else 6)
+    rows = max(1, -(-len(names) // columns))
+    row_inches = 1.6 if columns == 3 else 0.95
+    font = 8 if columns == 3 else 6
+    fig, ax = plt.subplots(figsize=(7.2, row_inches * rows + 0.6))
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.3 / (row_inches * rows + 0.6),
+                        top=1 - 0.35 / (row_inches * rows + 0.6))
+    n = len(months)
+    gap_x, gap_y, height = n * 0.15, 0.5, 1.0
+    top = max([max(r + c, default=0) for r, c in panels.values()] + [1])
+    bars, lines, frames = [], [], []
+    for k, name in enumerate(names):
+        received, completed = panels[name]
+        x0, y0 = (k % columns) * (n + gap_x), -(k // columns) * (height + gap_y)
+        for i, v in enumerate(received):
+            h = v / top * height
+            bars.append([(x0 + i + 0.12, y0), (x0 + i + 0.88, y0), (x0 + i + 0.88, y0 + h), (x0 + i + 0.12, y0 + h)])
+        lines.append([(x0 + i + 0.5, y0 + v / top * height) for i, v in enumerate(completed)])
+        frames.append([(x0, y0), (x0 + n, y0)])
+        frames.append([(x0, y0 + height), (x0 + n, y0 + height)])
+        ax.text(x0 + n / 2, y0 + height + 0.06, name, ha="center", va="bottom", fontsize=font)
+        if k % columns == 0:
+            ax.text(x0 - 0.3, y0 + height, f"{top:g}", ha="right", va="center", fontsize=font - 1.5, color="#555555")
+            ax.text(x0 - 0.3, y0, "0", ha="right", va="center", fontsize=font - 1.5, color="#555555")
+        if k + columns >= len(names):  # the lowest panel of its column: name the first and last month
+            for i in (0, n - 1):
+                ax.text(x0 + i + 0.5, y0 - 0.08, _month_labels(months)[i] if i == 0 else f"{int(months[i][5:])}月",
+                        ha="center", va="top", fontsize=font - 1.5)
+    ax.add_collection(PolyCollection(bars, facecolors=PALETTE[2], edgecolors="none", label="受理"))
+    ax.add_collection(LineCollection(lines, colors=PALETTE[0], linewidths=1.0, label="当月办结"))
+    ax.add_collection(LineCollection(frames, colors="#bbbbbb", linewidths=0.5, linestyles=["-", ":"] * len(names)))
+    ax.set_xlim(-gap_x, columns * (n + gap_x))
+    ax.set_ylim(-(rows - 1) * (height + gap_y) - 0.35, height + 0.3)
+    ax.set_axis_off()
+    handles = [matplotlib.patches.Patch(color=PALETTE[2], label="受理"),
+               matplotlib.lines.Line2D([], [], color=PALETTE[0], label="当月办结")]
+    fig.legend(handles=handles, loc="upper right", ncols=2, frameon=False, fontsize=8)
+    if title:
+        fig.suptitle(title, x=0.06, ha="left")
+    return fig
+
+
+def rank_heatmap(names: list[str], metrics: list[str], ranks: list[list[int | None]], title: str = "") -> Figure:
+    """Ranks of every district (rows, best overall first) on every metric (columns): darker is better, each cell
+    labelled with its rank (— where unranked) up to 30 districts; one image, so 150 districts draw fast."""
+    import numpy as np
+
+    apply_style()
+    n = max(len(names), 1)
+    values = np.array([[np.nan if r is None else float(r) for r in row] for row in ranks], dtype=float).reshape(n, -1)
+    row_inches = 0.26 if len(names) <= 30 else 0.16
+    font = 7.5 if len(names) <= 30 else 5
+    height = row_inches * n + 1.0
+    fig, ax = plt.subplots(figsize=(7.2, height))  # fixed margins: a layout engine over 150 labels costs seconds
+    fig.subplots_adjust(left=0.16, right=0.98, top=1 - 0.55 / height, bottom=0.15 / height)
+    cmap = matplotlib.colormaps["Blues_r"].copy()
+    cmap.set_bad("#eeeeee")
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=1, vmax=max(n, 2) * 1.3, aspect="auto",
+              interpolation="nearest")
+    ax.set_xticks(range(len(metrics)), metrics, fontsize=font + 0.5)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(names)), names, fontsize=font)
+    labelled = len(names) <= 30  # beyond that, 1000+ labels would take seconds to draw and be too small to read
+    for i, row in enumerate(ranks if labelled else []):
+        for j, r in enumerate(row):
+            light = r is not None and r <= max(n, 2) * 0.5
+            ax.text(j, i, "—" if r is None else str(r), ha="center", va="center", fontsize=font,
+                    color="white" if light else "#222222")
+    ax.grid(False)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if title:
+        ax.set_title(title)
+    return fig

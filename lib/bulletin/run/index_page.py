@@ -12,6 +12,7 @@ from bulletin.document.display import count, pct
 from bulletin.document.pages import render_page
 from bulletin.errors import BulletinError
 from bulletin.figures.periods import parse_period
+from bulletin.region import REGIONS_FOLDER
 from bulletin.run.manifest import Manifest
 from bulletin.run.outputs import write_atomic
 from bulletin.vocabulary import KIND_LABELS, bulletin_title
@@ -79,6 +80,41 @@ def _key_figures(f: dict) -> str:
     return ";".join(parts)
 
 
+def collect_regions(out_dir: Path) -> list[dict]:
+    """One entry per regions/<region>/<period>/<kind>.json, by region, newest period first."""
+    entries = []
+    for path in sorted(Path(out_dir).glob(f"{REGIONS_FOLDER}/*/*/*.json")):
+        if path.stem not in KIND_LABELS:
+            continue
+        try:
+            figures = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            figures = {}
+        html = path.with_suffix(".html")
+        entries.append({"path": path, "html": html if html.exists() else None, "kind": path.stem, "figures": figures,
+                        "region": path.parent.parent.name, "period": path.parent.name})
+    entries.sort(key=lambda e: KINDS_ORDER[e["kind"]])
+    entries.sort(key=lambda e: _recency(e["period"]), reverse=True)
+    entries.sort(key=lambda e: e["region"])
+    return entries
+
+
+def _region_row(entry: dict, out_dir: Path) -> dict:
+    """One regional bulletin as plain text fields, with its members' bulletins of the same period and kind."""
+    f = entry["figures"]
+    link = entry["html"].relative_to(out_dir).as_posix() if entry["html"] else None
+    label = f.get("period_label") or _label(entry["period"])
+    name = f.get("region_name", entry["region"])
+    members = []
+    for d in f.get("members", []):
+        member = Path(out_dir) / d / entry["period"] / f"{entry['kind']}.html"
+        members.append({"name": ((f.get("districts") or {}).get(d) or {}).get("name", d),
+                        "link": member.relative_to(out_dir).as_posix() if member.exists() else None})
+    return {"name": name, "demo": bool(f.get("demo")), "label": label, "kind_label": KIND_LABELS[entry["kind"]],
+            "title": f"{name}各县(市、区)政务服务工作{KIND_LABELS[entry['kind']]}({label})", "link": link,
+            "members": members, "figures": _key_figures(f)}
+
+
 def _row(entry: dict, out_dir: Path, names: dict[str, str]) -> dict:
     """One index row as plain text fields (the template escapes them): the status says 已生成, 不完整, 生成失败,
     or that the previous version is kept after a failed update, with the reason on hover."""
@@ -105,6 +141,7 @@ def render_index(out_dir: Path) -> str:
     validation_links = [{"href": page.relative_to(out_dir).as_posix(), "name": names.get(page.parent.name, page.parent.name)}
                         for page in sorted(out_dir.glob("*/validation.html"))]
     return render_page("index.html.j2", rows=[_row(e, out_dir, names) for e in entries],
+                       region_rows=[_region_row(e, out_dir) for e in collect_regions(out_dir)],
                        validation_links=validation_links)
 
 

@@ -25,7 +25,7 @@ from bulletin.document.prose import fill_notebook
 from bulletin.document.builder import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
 from bulletin.data.store import require_valid
 from bulletin.run.outputs import write_report_page
-from bulletin.vocabulary import bulletin_title
+from bulletin.vocabulary import KIND_LABELS, bulletin_title
 
 KERNEL = "python3"
 # Errors raised by our own library inside the notebook: their message is meant for the user as it is.
@@ -119,19 +119,65 @@ def run_bulletin(
     executed = fill_notebook(executed, f"通报笔记本 {notebook.name} ")  # Markdown prose -> paragraph blocks
     figures = _figures_of(executed)
     title = bulletin_title(settings.name, kind, parse_period(period).label)
-    html = export_html(executed, title)
-    _strip_volatile(executed)
-    files = {
-        f"{kind}.html": html.encode("utf-8"),
-        f"{kind}.json": (json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
-        f"{kind}.xlsx": workbook_bytes(figures),
-        f"{kind}.ipynb": (nbformat.writes(executed) + "\n").encode("utf-8"),
-    }
+    files = bulletin_files(executed, kind, title, figures, workbook_bytes)
     clock.lap("export")
     written = publish(bulletin_dir(out_dir, district, period), files, root=out_dir)
     clock.lap("write")
     digests = {name: sha256_bytes(data) for name, data in files.items()}
     return RunResult(district, period, kind, tuple(written), figures, digests)
+
+
+def bulletin_files(executed: nbformat.NotebookNode, kind: str, title: str, figures: dict, workbook) -> dict[str, bytes]:
+    """Every file of one bulletin (district or regional) from its executed notebook: <kind>.html, .json, .xlsx, .ipynb."""
+    html = export_html(executed, title)
+    _strip_volatile(executed)
+    return {
+        f"{kind}.html": html.encode("utf-8"),
+        f"{kind}.json": (json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        f"{kind}.xlsx": workbook(figures),
+        f"{kind}.ipynb": (nbformat.writes(executed) + "\n").encode("utf-8"),
+    }
+
+
+def run_region(
+    region: str,
+    period: str,
+    kind: str,
+    *,
+    data_dir: Path = Path("data"),
+    params_dir: Path = Path("params"),
+    out_dir: Path = Path("outputs"),
+    notebooks_dir: Path | None = None,
+    warm: bool = False,
+) -> RunResult:
+    """Render outputs/regions/<region>/<period>/<kind>.* from notebooks/regional.ipynb, published like a district's."""
+    from bulletin.document.regional import region_dir, regional_workbook_bytes
+    from bulletin.region import REGIONS_FOLDER, load_region
+
+    data_dir, params_dir, out_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve()
+    check_kind(kind)
+    text = parse_period(period).text
+    if not kind_fits(kind, text):
+        raise ParamError(f"统计期“{text}”不适用于通报类型“{kind}”。")
+    settings = load_region(params_dir, region)
+    if kind not in settings.kinds:
+        raise ParamError(f"地区“{region}”未启用通报类型“{kind}”(见 params/{REGIONS_FOLDER}/{region}.yaml 的 kinds)。")
+    if settings.scoring:
+        load_scheme(params_dir, settings.scoring)
+    load_calendar(params_dir)
+    notebook = Path(notebooks_dir or default_notebooks_dir()) / "regional.ipynb"
+    if not notebook.exists():
+        raise ParamError(f"找不到地区通报模板笔记本 {notebook}。")
+    parameters = {"region": region, "period": text, "kind": kind, "data_dir": str(data_dir),
+                  "params_dir": str(params_dir)}
+    executed = _execute(notebook, parameters, warm)
+    _take_timings(executed)
+    figures = _figures_of(executed)
+    title = f"{settings.name}{parse_period(text).label}各县(市、区)政务服务工作{KIND_LABELS[kind]}"
+    files = bulletin_files(executed, kind, title, figures, regional_workbook_bytes)
+    written = publish(region_dir(out_dir, region, text), files)
+    digests = {name: sha256_bytes(data) for name, data in files.items()}
+    return RunResult(f"{REGIONS_FOLDER}/{region}", text, kind, tuple(written), figures, digests)
 
 
 def check_inputs(district: str, data_dir: Path, params_dir: Path, out_dir: Path) -> None:
