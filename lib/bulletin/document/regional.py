@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from bulletin.config import KIND_LABELS, check_kind, load_scheme
 from bulletin.document import charts
 from bulletin.document.attachments import COUNT_FMT, RATE_FMT, SCORE_FMT, _sheet, reproducible_xlsx
-from bulletin.document.builder import Bulletin
+from bulletin.document.builder import Bulletin, project_root
 from bulletin.document.model import AttachmentNote, Heading
 from bulletin.errors import BulletinError, DataError
 from bulletin.figures.aggregates import Aggregates, district_aggregates
@@ -101,7 +101,12 @@ def load_members(data_dir: Path, region: Region, calendar: WorkCalendar) -> tupl
 
 
 def open_region(region: str, period: str, kind: str, data_dir: str | Path, params_dir: str | Path) -> RegionalBulletin:
-    """Load the region's settings and its members' aggregates, and compute every figure of one regional bulletin."""
+    """Load the region's settings and its members' aggregates, and compute every figure of one regional bulletin.
+
+    An empty data_dir / params_dir means the project's data/ and params/ (see `builder.project_root`)."""
+    if not data_dir or not params_dir:
+        root = project_root()
+        data_dir, params_dir = data_dir or root / "data", params_dir or root / "params"
     check_kind(kind)
     parsed = parse_period(period)
     settings = load_region(Path(params_dir), region)

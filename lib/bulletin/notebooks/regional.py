@@ -20,11 +20,11 @@
 # (the same values go to `<kind>.json`); cells here only arrange them.
 
 # %% tags=["parameters"]
-region = "shili"  # region id: params/regions/<region>.yaml
-period = "2024-06"  # month, quarter, half year, year or month range
-kind = "monthly"  # bulletin kind
-data_dir = "../data"  # folder of input tables (each member's data/<district>/)
-params_dir = "../params"  # folder of region, district, scoring and calendar files
+region: str = "shili"  # region id: params/regions/<region>.yaml
+period: str = "2024-06"  # month, quarter, half year, year or month range
+kind: str = "monthly"  # bulletin kind
+data_dir: str = ""  # folder of input tables (each member's data/<district>/); empty: data/ of the project
+params_dir: str = ""  # folder of region, district, scoring and calendar files; empty: params/ of the project
 
 # %% tags=["remove"]
 from bulletin.document import regional_narrative as rn
