@@ -28,32 +28,34 @@ params_dir = "../params"  # folder of district, scoring and calendar files
 # %% tags=["remove"]
 from bulletin.document import narrative
 from bulletin.document.builder import open_bulletin
+from bulletin.document.wording import Wording
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
 f = b.figures
+w = Wording(params_dir, district, kind)  # sentence templates: params/wording/ over the package's
 b.emit_figures()
 
 # %%
 b.title_block()
-b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心"))
+b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心", wording=w))
 
 # %%
 b.section("主要成效")
-b.part("政务服务运行情况", narrative.overview(f, b.district.scope))
+b.part("政务服务运行情况", narrative.overview(f, b.district.scope, wording=w))
 b.trend_chart("各月办件受理与办结情况")
-b.part("事项清单管理", narrative.catalog(f, b.period_word))
-b.part("好差评工作", narrative.evaluations(f))
-b.part("投诉办理", narrative.complaints(f))
-b.part("其他重点工作", narrative.other_work(f) + narrative.township_reports(f))
+b.part("事项清单管理", narrative.catalog(f, b.period_word, wording=w))
+b.part("好差评工作", narrative.evaluations(f, wording=w))
+b.part("投诉办理", narrative.complaints(f, wording=w))
+b.part("其他重点工作", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w))
 
 # %%
-b.section("目标完成情况", narrative.targets(f))
+b.section("目标完成情况", narrative.targets(f, wording=w))
 
 # %%
-b.section("工作亮点", narrative.highlights(f))
+b.section("工作亮点", narrative.highlights(f, wording=w))
 
 # %%
-b.section("考核情况", narrative.scores_summary(f, b.district.scope) + narrative.grades(f, b.period_word))
+b.section("考核情况", narrative.scores_summary(f, b.district.scope, wording=w) + narrative.grades(f, b.period_word, wording=w))
 b.ranking_chart("各单位绩效考核得分")
 
 # %%

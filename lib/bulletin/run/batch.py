@@ -28,6 +28,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from bulletin.document.wording import override_files
 from bulletin.config import KIND_LABELS, RunSpec, kind_fits, load_district
 from bulletin.errors import BulletinError, DataError, RenderError
 from bulletin.run.manifest import Manifest
@@ -293,6 +294,7 @@ def _district_inputs(district: str, settings: Settings, manifest: Manifest) -> s
         "calendar": params / "calendar.yaml",
     }
     files += [(name, p if p is not None and p.is_file() else None) for name, p in named.items()]
+    files += [(p.relative_to(params).as_posix(), p) for p in override_files(params, district)]  # wording templates
     return manifest.inputs_hash(files, {"district": district})
 
 
