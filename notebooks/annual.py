@@ -41,12 +41,14 @@ b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.nam
 
 # %%
 b.section("主要成效")
-b.part("政务服务运行情况", narrative.overview(f, b.district.scope, wording=w))
+b.part("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w) + narrative.channels(f, wording=w)
+       + narrative.townships(f, wording=w) + narrative.top_departments(f, wording=w))
 b.trend_chart("各月办件受理与办结情况")
 b.part("事项清单管理", narrative.catalog(f, b.period_word, wording=w))
 b.part("好差评工作", narrative.evaluations(f, wording=w))
 b.part("投诉办理", narrative.complaints(f, wording=w))
-b.part("其他重点工作", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w))
+b.part("其他重点工作", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w)
+       + narrative.staff(f, wording=w))
 
 # %%
 b.section("目标完成情况", narrative.targets(f, wording=w))
@@ -55,11 +57,11 @@ b.section("目标完成情况", narrative.targets(f, wording=w))
 b.section("工作亮点", narrative.highlights(f, wording=w))
 
 # %%
-b.section("考核情况", narrative.scores_summary(f, b.district.scope, wording=w) + narrative.grades(f, b.period_word, wording=w))
+b.section("考核情况", narrative.scores_summary(f, b.district.scope, table_in_body=False, wording=w) + narrative.grades(f, b.period_word, wording=w))
 b.ranking_chart("各单位绩效考核得分")
 
 # %%
-b.section("存在问题", narrative.note(f, "problems"))
-b.section("下步打算", narrative.note(f, "next_steps"))
+b.section("存在问题", narrative.problems(f, wording=w))
+b.section("下步打算", narrative.next_steps(f, wording=w))
 b.attachment_link()
 b.signature()

@@ -54,16 +54,17 @@ b.township_chart("各乡镇(街道)超期未办件数", key="overdue_by_township
 b.part("好差评", narrative.evaluations(f, wording=w))
 b.evaluation_chart("各月线上、线下评价数量")
 b.part("投诉办理", narrative.complaints(f, wording=w))
+b.part("便民服务及电子证照", narrative.other_work(f, wording=w) + narrative.staff(f, wording=w))
 
 # %%
 b.section("同比分析", narrative.comparison(f, wording=w))
 
 # %%
-b.section("考核情况", narrative.scores_summary(f, b.district.scope, wording=w) + narrative.grades(f, b.period_word, wording=w))
+b.section("考核情况", narrative.scores_summary(f, b.district.scope, table_in_body=False, wording=w) + narrative.grades(f, b.period_word, wording=w))
 b.ranking_chart(f"{b.period_word}各单位绩效考核得分")
 
 # %%
-b.section("存在问题", narrative.note(f, "problems"))
-b.section("意见建议", narrative.note(f, "next_steps"))
+b.section("存在问题", narrative.problems(f, wording=w))
+b.section("意见建议", narrative.next_steps(f, wording=w))
 b.attachment_link()
 b.signature()

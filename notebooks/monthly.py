@@ -46,7 +46,7 @@ b.trend_chart("近12个月办件受理与办结情况")
 
 # %%
 b.section("单位绩效考核排名", narrative.scores_summary(f, b.district.scope, wording=w) + narrative.advanced_units(f, b.period_word, wording=w)
-          + narrative.ranking_table(f))
+          + narrative.ranking_changes(f, wording=w) + narrative.ranking_table(f))
 b.ranking_chart("各单位绩效考核得分")
 
 # %%
@@ -59,10 +59,11 @@ b.section("投诉办理情况", narrative.complaints(f, wording=w))
 b.section("督查发现问题", narrative.inspections(f, wording=w) + narrative.attendance(f, wording=w))
 
 # %%
-b.section("其他重点工作", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w) + narrative.staff(f, wording=w))
+b.section("其他重点工作", narrative.catalog(f, b.period_word, wording=w) + narrative.other_work(f, wording=w)
+          + narrative.township_reports(f, wording=w) + narrative.staff(f, wording=w))
 
 # %%
-b.section("存在问题", narrative.note(f, "problems"))
-b.section("下步工作安排", narrative.note(f, "next_steps"))
+b.section("存在问题", narrative.problems(f, wording=w))
+b.section("下步工作安排", narrative.next_steps(f, wording=w))
 b.attachment_link()
 b.signature()

@@ -41,11 +41,12 @@ b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.nam
 
 # %%
 b.section("考核结果", narrative.scores_summary(f, b.district.scope, wording=w) + narrative.grades(f, b.period_word, wording=w)
-          + narrative.ranking_table(f))
+          + narrative.ranking_changes(f, wording=w) + narrative.ranking_table(f))
 b.ranking_chart("本季度各单位绩效考核得分")
 
 # %%
-b.section("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w) + narrative.channels(f, wording=w))
+b.section("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w)
+          + narrative.year_to_date(f, wording=w) + narrative.channels(f, wording=w))
 b.trend_chart("本季度各月办件受理与办结情况")
 
 # %%
@@ -63,7 +64,7 @@ b.section("督查情况", narrative.inspections(f, wording=w) + narrative.attend
 b.section("重点工作推进情况", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w) + narrative.staff(f, wording=w))
 
 # %%
-b.section("存在问题", narrative.note(f, "problems"))
-b.section("下步工作安排", narrative.note(f, "next_steps"))
+b.section("存在问题", narrative.problems(f, wording=w))
+b.section("下步工作安排", narrative.next_steps(f, wording=w))
 b.attachment_link()
 b.signature()

@@ -14,10 +14,11 @@ from bulletin.document.wording import (
 from bulletin.errors import BulletinError
 
 FIGURES = {
-    "kind": "monthly", "period_label": "2024年6月", "district_name": "云河区",
+    "kind": "monthly", "period_label": "2024年6月", "district_name": "云河区", "as_of_label": "2024年6月",
+    "compare": {"bases": ["previous", "year_ago"], "since": "previous"},
     "cases": {"received": 13724, "completed": 12629, "completion_rate": 0.9202127659574468, "yoy": 0.0672, "mom": None,
               "instant": 0, "instant_same_day": 0, "instant_same_day_rate": None, "early": 0,
-              "on_time_rate": None, "overdue_open": 0},
+              "on_time_rate": None, "overdue_open": 0, "same_change": False},
 }
 
 

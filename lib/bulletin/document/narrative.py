@@ -64,28 +64,80 @@ def top_departments(f: dict[str, Any], n: int = 5, *, wording: Wording | None = 
     return say("top_departments", f, wording, n=n)
 
 
-def scores_summary(f: dict[str, Any], scope: str, *, wording: Wording | None = None) -> list[Block]:
-    """单位绩效考核: highest, lowest, mean, spread, count above base, top 3 and bottom 3."""
+def scores_summary(f: dict[str, Any], scope: str, *, table_in_body: bool = True,
+                   wording: Wording | None = None) -> list[Block]:
+    """单位绩效考核: highest, lowest, mean, spread, count above base, top 3 and bottom 3; (详见附件) only when the
+    body does not show the whole ranking."""
     s = f.get("scores")
     if not s or not s.get("ranking"):
         return []
-    return say("scores_summary", f, wording, scope=scope)
+    return say("scores_summary", f, wording, scope=scope, excerpt=excerpted(f) or not table_in_body)
 
 
-def ranking_table(f: dict[str, Any]) -> list[Block]:
-    """The full ranking: 排名, 单位, category subtotals, 总分 (3 decimals)."""
+# A table longer than this shows an excerpt in the body (the first and last EXCERPT_ROWS rows) and is given
+# in full in the 附件 (the seeds' practice).
+BODY_ROWS_MAX = 15
+EXCERPT_ROWS = 5
+
+
+def category_header(name: str, values: list[float]) -> str:
+    """A score column's header saying what its numbers are: 扣分 (all <= 0), 加分 (all >= 0) or 加减分."""
+    if all(v <= 0 for v in values):
+        return f"{name}(扣分)"
+    if all(v >= 0 for v in values):
+        return f"{name}(加分)"
+    return f"{name}(加减分)"
+
+
+def movement(move: int | None) -> str:
+    """A rank's movement since last time: ↑3, ↓2, 持平, or 新 for a unit not ranked then."""
+    if move is None:
+        return "新"
+    return "持平" if move == 0 else (f"↑{move}" if move > 0 else f"↓{-move}")
+
+
+def excerpted(f: dict[str, Any]) -> bool:
+    """Whether the body shows only part of the ranking (the full table is in the 附件)."""
+    return len((f.get("scores") or {}).get("ranking") or []) > BODY_ROWS_MAX
+
+
+def ranking_table(f: dict[str, Any], caption: str = "各单位绩效考核排名") -> list[Block]:
+    """The ranking: 排名, 单位, category subtotals (扣分/加分), 总分 (3 decimals) and, where the previous period was
+    scored, 上期排名 and 变化; over BODY_ROWS_MAX rows, the first and last EXCERPT_ROWS (full table in the 附件)."""
     s = f.get("scores")
     if not s or not s.get("ranking"):
         return []
     categories = list(dict.fromkeys(i["category"] for i in s["items"]))
     by_department = {row["department"]: row for row in f["departments"]}
+    moves = {r["department"]: r for r in s.get("moves") or []} if s.get("previous") else {}
     rows = []
     for r in s["ranking"]:
         d = by_department.get(r["department"], {})
         cells = [r["rank"], r["department"]] + [score_number(d.get(f"category:{c}") or 0.0) for c in categories]
-        rows.append(cells + [score_number(r["total"])])
-    header = ["排名", "单位"] + categories + ["总分"]
-    return [table(header, rows, role="data ranking", numeric=[0] + list(range(2, len(header))))]
+        cells.append(score_number(r["total"]))
+        if moves:
+            mv = moves.get(r["department"]) or {}
+            cells += [mv.get("previous_rank") or "—", movement(mv.get("move"))]
+        rows.append(cells)
+    header = (["排名", "单位"] + [category_header(c, [by_department.get(r["department"], {}).get(f"category:{c}") or 0.0
+                                                  for r in s["ranking"]]) for c in categories] + ["总分"])
+    numeric = [0] + list(range(2, len(header)))
+    if moves:
+        header += [f"上期排名({s['previous']['period_label']})", "变化"]
+        numeric.append(len(header) - 2)
+    label = f"{f['period_label']}{caption}"
+    if len(rows) > BODY_ROWS_MAX:
+        rows = rows[:EXCERPT_ROWS] + [["…"] * len(header)] + rows[-EXCERPT_ROWS:]
+        label += f"(前{EXCERPT_ROWS}名和后{EXCERPT_ROWS}名,全部{len(s['ranking'])}个单位见附件)"
+    return [table(header, rows, caption=label, role="data ranking", numeric=numeric)]
+
+
+def ranking_changes(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
+    """Change since last time: units that rose or fell most, and those in the bottom three twice running."""
+    s = f.get("scores") or {}
+    if not s.get("previous") or not s.get("ranking"):
+        return []
+    return say("ranking_changes", f, wording)
 
 
 def evaluations(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
@@ -105,13 +157,22 @@ def complaints(f: dict[str, Any], *, wording: Wording | None = None) -> list[Blo
 
 
 def inspections(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
-    """督查发现问题: summary, then each finding with its department."""
+    """督查发现问题: summary, then each finding with its department; over BODY_ROWS_MAX findings, the units with
+    most findings instead (every finding is in the 附件)."""
     i = f.get("inspections")
     if not i or not i["total"]:
         return []
-    rows = [(r["date"], r["department"], r["category"], r["finding"], points(r["deduction"])) for r in i["findings"]]
-    return say("inspections", f, wording) + [
-        table(["日期", "单位", "类别", "问题描述", "扣分"], rows, role="data findings", numeric=[4])]
+    findings = i["findings"]
+    if len(findings) <= BODY_ROWS_MAX:
+        rows = [(r["date"], r["department"], r["category"], r["finding"], points(r["deduction"])) for r in findings]
+        return say("inspections", f, wording, excerpt=False) + [
+            table(["日期", "单位", "类别", "问题描述", "扣分(分)"], rows, caption=f"{f['period_label']}督查发现问题",
+                  role="data findings", numeric=[4])]
+    units = list(i["by_department"].items())[:BODY_ROWS_MAX // 2]
+    return say("inspections", f, wording, excerpt=True) + [
+        table(["单位", "发现问题(个)"], units, role="data findings",
+              caption=f"{f['period_label']}督查发现问题较多的单位(前{len(units)}个,全部{len(findings)}条问题见附件)",
+              numeric=[1])]
 
 
 def other_work(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
@@ -124,6 +185,35 @@ def other_work(f: dict[str, Any], *, wording: Wording | None = None) -> list[Blo
     if (f.get("certificates") or {}).get("total"):
         out += say("certificates", f, wording)
     return out
+
+
+def numbered(blocks: list[Block]) -> list[Block]:
+    """Paragraphs numbered 1. 2. 3. (points of a list)."""
+    return [Paragraph(f"{n}.{b.text}", b.role) for n, b in enumerate(blocks, start=1)]
+
+
+def drafted_off(f: dict[str, Any]) -> bool:
+    """Whether the district's notes replace the drafted points (`notes.<period>.drafted: false`)."""
+    return str((f.get("notes") or {}).get("drafted", "")).strip().lower() in ("false", "no", "否", "0")
+
+
+def problems(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
+    """存在问题: points drafted from the period's figures (each with its figure), then notes.problems verbatim."""
+    drafted = [] if drafted_off(f) else numbered(say("problems", f, wording))
+    return drafted + note(f, "problems")
+
+
+def next_steps(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
+    """下步工作安排: one step per drafted problem, then notes.next_steps verbatim."""
+    drafted = [] if drafted_off(f) else numbered(say("next_steps", f, wording))
+    return drafted + note(f, "next_steps")
+
+
+def year_to_date(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
+    """全年累计 (in the fourth quarter's bulletin): the year's cases so far."""
+    if not f.get("year_to_date"):
+        return []
+    return say("year_to_date", f, wording)
 
 
 def note(f: dict[str, Any], key: str) -> list[Block]:
@@ -175,18 +265,15 @@ def targets(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]
     def goal(t):
         return "≥" + shown(t, t["min"]) if t["min"] is not None else "≤" + shown(t, t["max"])
 
-    met = sum(1 for t in rows if t["met"])
     body = [(t["name"], goal(t), shown(t, t["value"]), "达标" if t["met"] else "未达标") for t in rows]
-    return say("targets", f, wording, stated=len(rows), met=met) + [
-        table(["目标", "目标值", "完成值", "完成情况"], body, role="data targets", numeric=[1, 2])]
+    return say("targets", f, wording) + [
+        table(["目标", "目标值", "完成值", "完成情况"], body, caption="年度目标完成情况", role="data targets", numeric=[1, 2])]
 
 
 def highlights(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
     """亮点: the period's strongest figures, stated as achievements (only those the data supports)."""
-    c = f.get("cases") or {}
-    online = sum(v for k, v in (c.get("by_channel") or {}).items() if k != "窗口")
     sections = {k: f.get(k) or {} for k in ("cases", "evaluations", "services", "certificates")}
-    return say("highlights", {**f, **sections}, wording, online=online)
+    return numbered(say("highlights", {**f, **sections}, wording))
 
 
 def township_reports(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
