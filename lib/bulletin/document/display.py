@@ -98,6 +98,22 @@ def listing(mapping: dict, unit: str = "件", limit: int | None = None) -> str:
     return "、".join(f"{k}{count(v, unit)}" for k, v in items)
 
 
+def category_header(name: str, values: list[float]) -> str:
+    """A score column's header saying what its numbers are: 扣分 (all <= 0), 加分 (all >= 0) or 加减分."""
+    if all(v <= 0 for v in values):
+        return f"{name}(扣分)"
+    if all(v >= 0 for v in values):
+        return f"{name}(加分)"
+    return f"{name}(加减分)"
+
+
+def movement(move: int | None) -> str:
+    """A rank's movement since last time: ↑3, ↓2, 持平, or 新 for a unit not ranked then."""
+    if move is None:
+        return "新"
+    return "持平" if move == 0 else (f"↑{move}" if move > 0 else f"↓{-move}")
+
+
 # The filters every wording template may call, by the names templates use.
 FILTERS = {
     "count": count,  # {{ cases.received|count }} -> 13724件; {{ n|count('条') }}; {{ n|count('件', wan=true) }}

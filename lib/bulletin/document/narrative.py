@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bulletin.document.display import ordinal, pct, points, score_number
+from bulletin.document.display import category_header, movement, ordinal, pct, points, score_number
 from bulletin.document.model import Block, Paragraph, paragraphs, table
 from bulletin.document.wording import Wording, render_template, split_paragraphs
 
-__all__ = ["ordinal"]  # re-exported: builder numbers its sections with it
+__all__ = ["ordinal", "movement", "category_header"]  # re-exported (builder numbers its sections with ordinal)
 
 
 def say(name: str, f: dict[str, Any], wording: Wording | None = None, **context: Any) -> list[Block]:
@@ -78,22 +78,6 @@ def scores_summary(f: dict[str, Any], scope: str, *, table_in_body: bool = True,
 # in full in the 附件 (the seeds' practice).
 BODY_ROWS_MAX = 15
 EXCERPT_ROWS = 5
-
-
-def category_header(name: str, values: list[float]) -> str:
-    """A score column's header saying what its numbers are: 扣分 (all <= 0), 加分 (all >= 0) or 加减分."""
-    if all(v <= 0 for v in values):
-        return f"{name}(扣分)"
-    if all(v >= 0 for v in values):
-        return f"{name}(加分)"
-    return f"{name}(加减分)"
-
-
-def movement(move: int | None) -> str:
-    """A rank's movement since last time: ↑3, ↓2, 持平, or 新 for a unit not ranked then."""
-    if move is None:
-        return "新"
-    return "持平" if move == 0 else (f"↑{move}" if move > 0 else f"↓{-move}")
 
 
 def excerpted(f: dict[str, Any]) -> bool:
