@@ -43,7 +43,7 @@ b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.nam
 b.section("主要成效")
 b.part("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w) + narrative.channels(f, wording=w)
        + narrative.townships(f, wording=w) + narrative.top_departments(f, wording=w))
-b.trend_chart("各月办件受理与办结情况")
+b.trend_chart("各月办件受理与当月办结情况(当月办结指当月受理且当月办结的件数,与正文期末办结数口径不同)")
 b.part("事项清单管理", narrative.catalog(f, b.period_word, wording=w))
 b.part("好差评工作", narrative.evaluations(f, wording=w))
 b.part("投诉办理", narrative.complaints(f, wording=w))

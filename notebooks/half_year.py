@@ -41,7 +41,7 @@ b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.nam
 
 # %%
 b.section("总体运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w))
-b.trend_chart(f"{b.period_word}各月办件受理与办结情况")
+b.trend_chart(f"{b.period_word}各月办件受理与当月办结情况(当月办结指当月受理且当月办结的件数,与正文期末办结数口径不同)")
 
 # %%
 b.section("运行分析")

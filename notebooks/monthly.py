@@ -42,7 +42,7 @@ b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.nam
 
 # %%
 b.section("总体运行情况", narrative.overview(f, b.district.scope, wording=w))
-b.trend_chart("近12个月办件受理与办结情况")
+b.trend_chart("近12个月办件受理与当月办结情况(当月办结指当月受理且当月办结的件数,与正文期末办结数口径不同)")
 
 # %%
 b.section("单位绩效考核排名", narrative.scores_summary(f, b.district.scope, wording=w) + narrative.advanced_units(f, b.period_word, wording=w)

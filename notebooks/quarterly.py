@@ -47,7 +47,7 @@ b.ranking_chart("本季度各单位绩效考核得分")
 # %%
 b.section("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w)
           + narrative.year_to_date(f, wording=w) + narrative.channels(f, wording=w))
-b.trend_chart("本季度各月办件受理与办结情况")
+b.trend_chart("本季度各月办件受理与当月办结情况(当月办结指当月受理且当月办结的件数,与正文期末办结数口径不同)")
 
 # %%
 b.section("事项清单管理", narrative.catalog(f, b.period_word, wording=w))
