@@ -80,9 +80,29 @@ class ChainLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates shared by every environment of the process (keyed by file and source checksum), so a
+    kernel forked from a warm zygote (see `warm`) compiles only the overrides."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _SharedBytecode()
+_CHECKED: set[tuple[str, int]] = set()  # (file, hash of source) already checked for forbidden tags
+
+
 def _environment(loader: jinja2.BaseLoader | None) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
-        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=_BYTECODE,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, auto_reload=True,
     )
     env.filters.update(FILTERS)
@@ -156,6 +176,8 @@ def _wrap(exc: BaseException, filename: str) -> WordingError:
 
 def _check_tags(env: jinja2.Environment, source: str, name: str, filename: str) -> None:
     """Parse once and refuse import / include / extends / from: a template stands alone."""
+    if (filename, hash(source)) in _CHECKED:
+        return
     try:
         tree = env.parse(source, name, filename)
     except jinja2.TemplateSyntaxError as exc:
@@ -164,6 +186,7 @@ def _check_tags(env: jinja2.Environment, source: str, name: str, filename: str) 
         for node in tree.find_all(node_type):
             raise WordingError(f"措辞模板 {filename} 第{node.lineno}行:不允许使用 {{% {tag} %}},每个模板只能独立成文",
                                template=filename, line=node.lineno)
+    _CHECKED.add((filename, hash(source)))
 
 
 def to_text(rendered: str) -> str:
@@ -263,6 +286,15 @@ def render_text(source: str, figures: dict[str, Any], *, name: str = "<文本>",
 
 
 DEFAULT = Wording()
+
+
+def warm() -> None:
+    """Check and compile every package template once (the kernel zygote calls this before forking kernels)."""
+    env = DEFAULT.environment()
+    for path in sorted(PACKAGE_DIR.glob(f"*{SUFFIX}")):
+        source = path.read_text(encoding="utf-8")
+        _check_tags(env, source, path.stem, str(path))
+        env.get_template(path.stem)
 
 
 def render_template(name: str, figures: dict[str, Any], wording: Wording | None = None, **context: Any) -> str:

@@ -38,8 +38,9 @@ def compute_figures(
         "tables": tables.present(),
     }
     per_department: list[pd.DataFrame] = []
+    base_frames: dict[str, pd.DataFrame] = {}  # the 同比/环比 periods' case frames, reused for the previous ranking
     if tables.cases is not None:
-        figures["cases"], dept_cases = _cases(tables, calendar, period)
+        figures["cases"], dept_cases = _cases(tables, calendar, period, base_frames)
         figures["trend"] = _trend(tables.cases, period)
         if period.kind == "quarter" and (period.last % 12) == 11:  # Q4: 全年累计 as well
             ytd = period.year_to_date()
@@ -87,7 +88,8 @@ def compute_figures(
             {"id": i.id, "name": i.name, "category": i.category, "source": i.source} for i in scheme.items
         ]
         table = scored.set_index("department").join(table, how="left").reset_index()
-        figures["scores"].update(_score_changes(tables, district, scheme, calendar, period, departments, figures))
+        figures["scores"].update(_score_changes(tables, district, scheme, calendar, period, departments, figures,
+                                                base_frames.get("previous")))
     else:
         table = table.rename_axis("department").reset_index()
     figures["departments"] = _records(table)
@@ -97,12 +99,15 @@ def compute_figures(
     return clean(figures)
 
 
-def _cases(tables: Tables, calendar: WorkCalendar, period: Period) -> tuple[dict[str, Any], pd.DataFrame]:
+def _cases(tables: Tables, calendar: WorkCalendar, period: Period,
+           base_frames: dict[str, pd.DataFrame] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     frame = m.case_frame(tables.cases, tables.items, period, calendar)
     result = m.case_metrics(frame, period)
     bases = {"year_ago": period.year_ago(), "previous": period.previous()}
     for key, base in bases.items():
         base_frame = m.case_frame(tables.cases, tables.items, base, calendar)
+        if base_frames is not None:
+            base_frames[key] = base_frame
         base_metrics = m.case_metrics(base_frame, base)
         result[key] = {
             "period": base.text,
@@ -135,11 +140,14 @@ def _scores(tables: Tables, district: District, scheme: Scheme, calendar: WorkCa
     return average_scores(scheme, monthly)
 
 
-def _department_metrics(tables: Tables, district: District, calendar: WorkCalendar, period: Period) -> pd.DataFrame:
-    """The per-department metrics a scheme's metric items read, for one period."""
+def _department_metrics(tables: Tables, district: District, calendar: WorkCalendar, period: Period,
+                        frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The per-department metrics a scheme's metric items read, for one period (from its case frame when given)."""
     parts = []
     if tables.cases is not None:
-        parts.append(m.department_case_metrics(m.case_frame(tables.cases, tables.items, period, calendar), period))
+        if frame is None:
+            frame = m.case_frame(tables.cases, tables.items, period, calendar)
+        parts.append(m.department_case_metrics(frame, period))
     if tables.evaluations is not None:
         parts.append(m.department_evaluation_metrics(tables.evaluations, period, district.satisfaction))
     if tables.complaints is not None:
@@ -248,7 +256,8 @@ def _change_base(period: Period) -> Period | None:
 
 
 def _score_changes(tables: Tables, district: District, scheme: Scheme, calendar: WorkCalendar, period: Period,
-                   departments: list[str], figures: dict[str, Any]) -> dict[str, Any]:
+                   departments: list[str], figures: dict[str, Any],
+                   previous_frame: pd.DataFrame | None = None) -> dict[str, Any]:
     """The ranking of the comparison period and each unit's movement; units that rose or fell most; units in the
     bottom three both times. Only for months and quarters (longer periods would score every month again)."""
     base = period.previous() if period.kind in ("month", "quarter") else None
@@ -257,7 +266,7 @@ def _score_changes(tables: Tables, district: District, scheme: Scheme, calendar:
         return {"previous": None, "moves": [], "risers": [], "fallers": [], "move_named_min": m.MOVE_NAMED_MIN,
                 "bottom_again": []}
     if base.n_months == 1:
-        metrics = _department_metrics(tables, district, calendar, base)
+        metrics = _department_metrics(tables, district, calendar, base, previous_frame)
         metrics = metrics.reindex(sorted(set(metrics.index) | set(departments)))
     else:
         metrics = None
