@@ -66,6 +66,9 @@ def test_override_for_one_district_changes_only_its_sentence(tmp_path):
     ("{% include '/etc/passwd' %}", "include"),
     ("{% extends 'intro.j2' %}", "extends"),
     ("{% from 'intro.j2' import x %}", "from"),
+    ("{{ 'x' * 100000000 }}", "过长"),
+    ("{{ 9 ** 999999 }}", "指数"),
+    ("{{ cases.update({'received': 1}) }}", "不允许"),
 ])
 def test_forbidden_constructs_refused_in_chinese(tmp_path, source, problem):
     """Attribute walks, import, include and extends are refused with a Chinese message naming the file and line."""

@@ -100,8 +100,28 @@ _BYTECODE = _SharedBytecode()
 _CHECKED: set[tuple[str, int]] = set()  # (file, hash of source) already checked for forbidden tags
 
 
+MAX_REPEAT = 10_000  # longest string or list a template may build with * (a typo must not fill the memory)
+MAX_POWER = 100
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with * and ** bounded so a template cannot build a huge value."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, (int, float)) and abs(right) > MAX_POWER:
+                raise SecurityError(f"乘方的指数 {right} 过大")
+            return left ** right
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                raise SecurityError(f"重复生成的文字或列表过长(超过{MAX_REPEAT})")
+        return left * right
+
+
 def _environment(loader: jinja2.BaseLoader | None) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=_BYTECODE,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, auto_reload=True,
     )
