@@ -48,7 +48,7 @@ b.part("事项清单管理", narrative.catalog(f, b.period_word, wording=w))
 b.part("好差评工作", narrative.evaluations(f, wording=w))
 b.part("投诉办理", narrative.complaints(f, wording=w))
 b.part("其他重点工作", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w)
-       + narrative.staff(f, wording=w))
+       + narrative.staff(f, b.period_word, wording=w))
 
 # %%
 b.section("目标完成情况", narrative.targets(f, wording=w))

@@ -54,7 +54,7 @@ b.township_chart("各乡镇(街道)超期未办件数", key="overdue_by_township
 b.part("好差评", narrative.evaluations(f, wording=w))
 b.evaluation_chart("各月线上、线下评价数量")
 b.part("投诉办理", narrative.complaints(f, wording=w))
-b.part("便民服务及电子证照", narrative.other_work(f, wording=w) + narrative.staff(f, wording=w))
+b.part("便民服务及电子证照", narrative.other_work(f, wording=w) + narrative.staff(f, b.period_word, wording=w))
 
 # %%
 b.section("同比分析", narrative.comparison(f, wording=w))

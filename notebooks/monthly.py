@@ -60,7 +60,7 @@ b.section("督查发现问题", narrative.inspections(f, wording=w) + narrative.
 
 # %%
 b.section("其他重点工作", narrative.catalog(f, b.period_word, wording=w) + narrative.other_work(f, wording=w)
-          + narrative.township_reports(f, wording=w) + narrative.staff(f, wording=w))
+          + narrative.township_reports(f, wording=w) + narrative.staff(f, b.period_word, wording=w))
 
 # %%
 b.section("存在问题", narrative.problems(f, wording=w))

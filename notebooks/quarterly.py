@@ -61,7 +61,7 @@ b.part("投诉办理", narrative.complaints(f, wording=w))
 b.section("督查情况", narrative.inspections(f, wording=w) + narrative.attendance(f, wording=w))
 
 # %%
-b.section("重点工作推进情况", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w) + narrative.staff(f, wording=w))
+b.section("重点工作推进情况", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w) + narrative.staff(f, b.period_word, wording=w))
 
 # %%
 b.section("存在问题", narrative.problems(f, wording=w))

@@ -163,3 +163,12 @@ def test_narrative_never_changes_the_figures():
     narrative.problems(f)
     narrative.next_steps(f)
     assert f == before
+
+
+def test_staff_named_only_where_published():
+    """个人考评 states the count and mean everywhere, and names the top staff only when the figures carry them."""
+    s = {"scored": 56, "mean": 94.6036}
+    said = text(narrative.staff(dict(MONTH, staff=s), "本月"))
+    assert said == "本月对56名窗口工作人员进行了个人考评,平均得分94.604分。"
+    s["top"] = [{"staff": "张三", "department": "公安局", "score": 99.5}]
+    assert "张三(公安局,99.500分)得分居前" in text(narrative.staff(dict(MONTH, staff=s), "本月"))

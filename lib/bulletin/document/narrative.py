@@ -276,8 +276,9 @@ def attendance(f: dict[str, Any], *, wording: Wording | None = None) -> list[Blo
     return say("attendance", f, wording)
 
 
-def staff(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
-    """优秀工作人员: the top of the individual ranking, only where the district publishes names."""
-    if not (f.get("staff") or {}).get("top"):
+def staff(f: dict[str, Any], period_word: str = "本期", *, wording: Wording | None = None) -> list[Block]:
+    """个人考评: staff scored and their mean; 优秀工作人员 (the top names) only where the district publishes names."""
+    s = f.get("staff") or {}
+    if not s.get("scored") or s.get("mean") is None:
         return []
-    return say("staff", f, wording)
+    return say("staff", f, wording, period_word=period_word)
