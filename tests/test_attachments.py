@@ -49,7 +49,7 @@ def test_formula_like_text_kept_verbatim_and_quoted(workbook: bytes):
             for cell in row:
                 if isinstance(cell.value, str):
                     texts.setdefault(cell.value, []).append(cell)
-    for name in HOSTILE + ["=SUM(1)", "=1+2"]:
+    for name in HOSTILE + ["=SUM(1)(扣分)", "=1+2"]:  # a category header says what its points are
         if name not in texts:  # a bare CR survives as &#13; with lxml, else the XML parser reads it as LF
             name = name.replace("\r", "\n")
         assert name in texts, name
@@ -66,3 +66,17 @@ def test_control_characters_do_not_break_the_workbook():
 def test_same_figures_same_bytes():
     """Two workbooks of the same figures are byte-identical (fixed zip times and document dates)."""
     assert workbook_bytes(_figures(HOSTILE)) == workbook_bytes(_figures(HOSTILE))
+
+
+def test_title_row_and_whole_numbers_shown_whole():
+    """Each sheet has a title row above its header; deductions show 2 as 2 (not "2."), scores keep 3 decimals."""
+    figures = _figures(["公安局", "税务局"])
+    figures["period_label"] = "2024年6月"
+    figures["inspections"]["findings"][0]["deduction"] = 2.0
+    wb = load_workbook(io.BytesIO(workbook_bytes(figures)))
+    ranking, findings = wb["考核排名"], wb["督查问题"]
+    assert ranking["A1"].value == "2024年6月各单位绩效考核排名" and ranking["A2"].value == "排名"
+    assert findings["A1"].value == "2024年6月督查发现问题清单" and findings["E2"].value == "扣分(分)"
+    assert findings["E3"].value == 2 and findings["E3"].number_format == "General"
+    total = [c for c in ranking[2] if c.value == "总分"][0].column
+    assert ranking.cell(row=3, column=total).number_format == "0.000"

@@ -7,7 +7,8 @@ import pytest
 
 from bulletin.document.builder import FIGURES_MIMETYPE
 from bulletin.document.model import BLOCKS_MIMETYPE, Paragraph
-from bulletin.document.prose import PROSE_TAG, ProseError, fill, fill_notebook, paragraphs
+from bulletin.document.prose import PROSE_TAG, ProseError, fill, fill_notebook
+from bulletin.document.wording import split_paragraphs as paragraphs
 
 FIGURES = {"cases": {"received": 4127, "completion_rate": 0.97804}, "district_name": "云河<区>"}
 

@@ -585,10 +585,10 @@ def _write_small_tables(rng, out: _Exports, stationed, staff, months, workdays, 
 
 # Analyst notes (存在问题 / 下步工作安排) per period, as an office would write them.
 _MONTH_NOTES = {
-    "problems": ("一是部分单位即办件即时办结率仍有差距,个别窗口存在办件超期现象;二是好差评差评整改不够及时,"
-                 "个别单位整改回访流于形式;三是少数窗口工作人员纪律意识不强,督查中仍发现脱岗、未统一着装等问题。"),
-    "next_steps": ("一是持续压缩办理时限,对超期办件实行日通报、周督办;二是落实差评整改回访闭环,整改情况纳入月度考核;"
-                   "三是加大明察暗访频次,督查结果与单位绩效考核挂钩。"),
+    # What the figures cannot show (the drafted 存在问题 / 下步 state what they do, see narrative.problems).
+    "problems": ("一是部分单位对新进驻事项的办理流程还不够熟悉,窗口人员业务培训有待加强;"
+                 "二是个别单位整改回访流于形式,问题整改重结果、轻过程。"),
+    "next_steps": "一是组织新进驻事项业务培训,开展窗口岗位练兵;二是建立督查问题台账,整改情况纳入月度考核。",
 }
 _QUARTER_NOTES = {
     "problems": ("一是乡镇(街道)便民服务中心事项承接不均衡,部分事项仍需群众往返县区大厅办理;"

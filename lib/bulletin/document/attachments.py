@@ -12,6 +12,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from bulletin.document.display import category_header, movement
+
 FIXED_TIME = "2000-01-01T00:00:00Z"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SCORE_FMT = "0.000"
@@ -39,18 +41,33 @@ DEPARTMENT_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], formats: list[str | None]) -> None:
+# Deductions and category points as they are: 2 reads 2, 0.5 reads 0.5 (never "2."); scores keep 3 decimals.
+POINTS_FMT = "General"
+
+
+def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], formats: list[str | None],
+           caption: str = "") -> None:
+    """One sheet: a title row (the table's caption) over the header row, then the rows with their number formats."""
     ws = wb.create_sheet(title)
+    top = 1
+    if caption:
+        put_text(ws.cell(row=1, column=1), caption)
+        ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+        ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+        if len(header) > 1:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        ws.row_dimensions[1].height = 28
+        top = 2
     for c, head in enumerate(header, start=1):
-        put_text(ws.cell(row=1, column=c), str(head))
+        put_text(ws.cell(row=top, column=c), str(head))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="F2F2F2")
     thin = Side(style="thin", color="999999")
-    for cell in ws[1]:
+    for cell in ws[top]:
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    for r, row in enumerate(rows, start=2):
+    for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             if isinstance(value, str):
@@ -59,7 +76,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], f
                 cell.value = value
                 if formats[c - 1] and value is not None:
                     cell.number_format = formats[c - 1]
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{top + 1}"
     for c, head in enumerate(header, start=1):
         width = max([len(str(head))] + [len(str(row[c - 1])) for row in rows if row[c - 1] is not None])
         ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, width * 1.8 + 2))
@@ -82,24 +99,38 @@ def workbook_bytes(figures: dict[str, Any]) -> bytes:
     wb.remove(wb.active)
     scores = figures.get("scores") or {}
     departments = {row["department"]: row for row in figures.get("departments", [])}
+    label = figures.get("period_label", "")
     if scores.get("ranking"):
         categories = list(dict.fromkeys(i["category"] for i in scores["items"]))
-        header = ["排名", "单位"] + categories + ["总分"] + (["等次"] if any("grade" in r for r in scores["ranking"]) else [])
+        heads = [category_header(c, [departments.get(r["department"], {}).get(f"category:{c}") or 0.0
+                                     for r in scores["ranking"]]) for c in categories]
+        graded = any("grade" in r for r in scores["ranking"])
+        moves = {r["department"]: r for r in scores.get("moves") or []} if scores.get("previous") else {}
+        header = ["排名", "单位"] + heads + ["总分"] + (["等次"] if graded else [])
+        if moves:
+            header += [f"上期排名({scores['previous']['period_label']})", f"上期总分({scores['previous']['period_label']})", "变化"]
         rows = []
         for r in scores["ranking"]:
             d = departments.get(r["department"], {})
             row = [r["rank"], r["department"]] + [d.get(f"category:{c}") for c in categories] + [r["total"]]
-            rows.append(row + ([r.get("grade")] if len(header) > len(row) else []))
-        formats = [COUNT_FMT, None] + [SCORE_FMT] * (len(categories) + 1) + [None]
-        _sheet(wb, "考核排名", header, rows, formats)
+            row += [r.get("grade")] if graded else []
+            if moves:
+                mv = moves.get(r["department"]) or {}
+                row += [mv.get("previous_rank"), mv.get("previous_total"), movement(mv.get("move"))]
+            rows.append(row)
+        formats = ([COUNT_FMT, None] + [POINTS_FMT] * len(categories) + [SCORE_FMT] + ([None] if graded else [])
+                   + ([COUNT_FMT, SCORE_FMT, None] if moves else []))
+        _sheet(wb, "考核排名", header, rows, formats, caption=f"{label}各单位绩效考核排名")
     if departments:
         present = [col for col in DEPARTMENT_COLUMNS if any(col[1] in d for d in departments.values())]
         rows = [[d.get(key) for _, key, _ in present] for d in departments.values()]
-        _sheet(wb, "各单位数据", [h for h, _, _ in present], rows, [f for _, _, f in present])
+        _sheet(wb, "各单位数据", [h for h, _, _ in present], rows, [f for _, _, f in present],
+               caption=f"{label}各单位办件、评价及投诉数据")
     findings = (figures.get("inspections") or {}).get("findings") or []
     if findings:
         rows = [[f["date"], f["department"], f["category"], f["finding"], f["deduction"]] for f in findings]
-        _sheet(wb, "督查问题", ["日期", "单位", "类别", "问题描述", "扣分"], rows, [None, None, None, None, "0.##"])
+        _sheet(wb, "督查问题", ["日期", "单位", "类别", "问题描述", "扣分(分)"], rows, [None, None, None, None, POINTS_FMT],
+               caption=f"{label}督查发现问题清单")
     if not wb.sheetnames:
         _sheet(wb, "说明", ["说明"], [["本期无附件数据。"]], [None])
     wb.properties.creator = "bulletin"

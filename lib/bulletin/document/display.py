@@ -67,3 +67,63 @@ def point_change_phrase(this: float | None, base: float | None) -> str:
 def join_names(names: list[str], sep: str = "、") -> str:
     """Names joined the Chinese way (国税局、地税局、人社局)."""
     return sep.join(str(n) for n in names)
+
+
+def rate_change(diff: float | None) -> str:
+    """A difference of two rates (as a fraction, 0.002) in percentage points: 增加0.2个百分点 / 持平; empty where undefined."""
+    return point_change_phrase(diff, 0.0) if diff is not None else ""
+
+
+def points(value: float) -> str:
+    """A score or deduction in points without trailing zeros (22.0 -> 22, 1.5 -> 1.5), 3 decimals at most."""
+    return score_number(value).rstrip("0").rstrip(".")
+
+
+def ordinal(n: int) -> str:
+    """Chinese ordinal for 1..99 (一, 十二, 二十一)."""
+    digits = "一二三四五六七八九十"
+    if n <= 10:
+        return digits[n - 1]
+    tens, ones = divmod(n, 10)
+    return (digits[tens - 1] if tens > 1 else "") + "十" + (digits[ones - 1] if ones else "")
+
+
+def listing(mapping: dict, unit: str = "件", limit: int | None = None) -> str:
+    """Names with their counts, joined (东湖街道434件、云岭镇399件); the first `limit` entries when given."""
+    items = list(mapping.items())
+    if limit is not None:
+        items = items[:limit]
+    return "、".join(f"{k}{count(v, unit)}" for k, v in items)
+
+
+def category_header(name: str, values: list[float]) -> str:
+    """A score column's header saying what its numbers are: 扣分 (all <= 0), 加分 (all >= 0) or 加减分."""
+    if all(v <= 0 for v in values):
+        return f"{name}(扣分)"
+    if all(v >= 0 for v in values):
+        return f"{name}(加分)"
+    return f"{name}(加减分)"
+
+
+def movement(move: int | None) -> str:
+    """A rank's movement since last time: ↑3, ↓2, 持平, or 新 for a unit not ranked then."""
+    if move is None:
+        return "新"
+    return "持平" if move == 0 else (f"↑{move}" if move > 0 else f"↓{-move}")
+
+
+# The filters every wording template may call, by the names templates use.
+FILTERS = {
+    "count": count,  # {{ cases.received|count }} -> 13724件; {{ n|count('条') }}; {{ n|count('件', wan=true) }}
+    "pct": pct,  # {{ cases.completion_rate|pct }} -> 92.02%; {{ share|pct(1) }}
+    "num": num,  # {{ x|num }} -> up to 2 decimals
+    "score": score,  # {{ scores.max|score }} -> 111.403分
+    "score_number": score_number,  # {{ x|score_number }} -> 111.403
+    "points": points,  # {{ inspections.deduction|points }} -> 22
+    "change": change_phrase,  # {{ cases.yoy|change }} -> 增加6.7% / 减少1.2% / 持平
+    "point_change": point_change_phrase,  # {{ this|point_change(base) }} -> 增加0.2个百分点
+    "rate_change": rate_change,  # {{ cases.vs_previous.on_time_rate|rate_change }} -> 减少0.32个百分点
+    "names": join_names,  # {{ scores.top3|names }} -> 公安局、残疾人联合会、不动产登记中心
+    "ordinal": ordinal,  # {{ 12|ordinal }} -> 十二
+    "listing": listing,  # {{ cases.by_township|listing }} -> 东湖街道434件、云岭镇399件; listing('人次', 8)
+}

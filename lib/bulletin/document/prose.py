@@ -29,6 +29,7 @@ import nbformat
 
 from bulletin.document.markup import blocks_html
 from bulletin.document.model import BLOCKS_MIMETYPE, Paragraph, to_json
+from bulletin.document.wording import WordingError, render_text, split_paragraphs
 from bulletin.errors import BulletinError
 
 REMOVE_TAG = "remove"
@@ -42,36 +43,17 @@ class ProseError(BulletinError):
 
 
 def render(source: str, figures: dict[str, Any], *, name: str) -> str:
-    """The text with its placeholders filled from the figures (the wording engine's sandbox and filters).
-
-    The one place that calls the wording engine: `bulletin.document.wording.render_text` when it exists,
-    else this module's stand-in with the same contract."""
-    try:
-        from bulletin.document.wording import WordingError, render_text
-    except ImportError:
-        from bulletin.document._wording_standin import WordingError, render_text
+    """The text with its placeholders filled from the figures (the wording engine's sandbox and filters)."""
     try:
         return render_text(source, figures, name=name)
     except WordingError as exc:
         raise ProseError(str(exc)) from None
 
 
-def paragraphs(text: str) -> list[str]:
-    """Paragraphs of prose: blank lines separate them, the lines of one are joined without a space."""
-    out, lines = [], []
-    for line in text.splitlines() + [""]:
-        if line.strip():
-            lines.append(line.strip())
-        elif lines:
-            out.append("".join(lines))
-            lines = []
-    return out
-
-
 def fill(source: str, figures: dict[str, Any], *, name: str) -> list[Paragraph]:
     """The paragraph blocks of one piece of analyst prose, placeholders filled (ProseError names `name`)."""
     text = render(source, figures, name=name) if _PLACEHOLDER.search(source) else source
-    return [Paragraph(p) for p in paragraphs(text)]
+    return [Paragraph(p) for p in split_paragraphs(text)]
 
 
 def output_of(blocks: list[Paragraph]) -> nbformat.NotebookNode:

@@ -40,12 +40,19 @@ def compute_figures(
         "tables": tables.present(),
     }
     per_department: list[pd.DataFrame] = []
+    base_frames: dict[str, pd.DataFrame] = {}  # the 同比/环比 periods' case frames, reused for the previous ranking
     if tables.cases is not None:
-        figures["cases"], dept_cases = _cases(tables, calendar, period)
+        figures["cases"], dept_cases = _cases(tables, calendar, period, base_frames)
         gaps = figures["cases"].pop("data_gaps")
         if gaps:
             figures["data_gaps"] = gaps
+            figures["data_gap_labels"] = [f"{int(g[:4])}年{int(g[5:7])}月" for g in gaps]
         figures["trend"] = _trend(tables.cases, period)
+        if period.kind == "quarter" and (period.last % 12) == 11:  # Q4: 全年累计 as well
+            ytd = period.year_to_date()
+            whole = m.case_metrics(m.case_frame(tables.cases, tables.items, ytd, calendar), ytd)
+            figures["year_to_date"] = {"period": ytd.text, "period_label": ytd.label,
+                                       **{k: whole[k] for k in (*m.COUNT_KEYS, *m.RATE_KEYS)}}
         per_department.append(dept_cases)
     if tables.evaluations is not None:
         figures["evaluations"] = m.evaluation_metrics(tables.evaluations, period, district.satisfaction)
@@ -89,26 +96,33 @@ def compute_figures(
             {"id": i.id, "name": i.name, "category": i.category, "source": i.source} for i in scheme.items
         ]
         table = scored.set_index("department").join(table, how="left").reset_index()
+        figures["scores"].update(_score_changes(tables, district, scheme, calendar, period, departments, figures,
+                                                base_frames.get("previous")))
     else:
         table = table.rename_axis("department").reset_index()
     figures["departments"] = _records(table)
     # Analyst notes are free text too: an ID or phone number pasted into them is masked like any cell.
     figures["notes"] = {k: mask_text(v) if isinstance(v, str) else v for k, v in district.notes_for(period).items()}
     figures["issue_date"] = figures["notes"].pop("date", None) or issue_date(calendar, period)
+    _statements(figures, period)
     return clean(figures)
 
 
-def _cases(tables: Tables, calendar: WorkCalendar, period: Period) -> tuple[dict[str, Any], pd.DataFrame]:
+def _cases(tables: Tables, calendar: WorkCalendar, period: Period,
+           base_frames: dict[str, pd.DataFrame] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     frame = m.case_frame(tables.cases, tables.items, period, calendar)
     result = m.case_metrics(frame, period)
     bases = {"year_ago": period.year_ago(), "previous": period.previous()}
     for key, base in bases.items():
         base_frame = m.case_frame(tables.cases, tables.items, base, calendar)
+        if base_frames is not None:
+            base_frames[key] = base_frame
         base_metrics = m.case_metrics(base_frame, base)
         result[key] = {
             "period": base.text,
             "period_label": base.label,
             **{k: base_metrics[k] for k in (*m.COUNT_KEYS, *m.RATE_KEYS)},
+            "online_share": _online_share(base_metrics),
         }
         result[{"year_ago": "vs_year_ago", "previous": "vs_previous"}[key]] = m.compare(result, base_metrics)
     result["yoy"] = m.change(result["received"], result["year_ago"]["received"] or None)
@@ -171,11 +185,14 @@ def scores_incomplete(tables: Tables, scheme: Scheme, period: Period) -> str:
     return ""
 
 
-def _department_metrics(tables: Tables, district: District, calendar: WorkCalendar, period: Period) -> pd.DataFrame:
-    """The per-department metrics a scheme's metric items read, for one period."""
+def _department_metrics(tables: Tables, district: District, calendar: WorkCalendar, period: Period,
+                        frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The per-department metrics a scheme's metric items read, for one period (from its case frame when given)."""
     parts = []
     if tables.cases is not None:
-        parts.append(m.department_case_metrics(m.case_frame(tables.cases, tables.items, period, calendar), period))
+        if frame is None:
+            frame = m.case_frame(tables.cases, tables.items, period, calendar)
+        parts.append(m.department_case_metrics(frame, period))
     if tables.evaluations is not None:
         parts.append(m.department_evaluation_metrics(tables.evaluations, period, district.satisfaction))
     if tables.complaints is not None:
@@ -272,3 +289,101 @@ def clean(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [clean(v) for v in value]
     return _plain(value)
+
+
+# --- figures the prose states (issue 16): every number a sentence gives lands in the JSON -----------
+
+
+def _change_base(period: Period) -> Period | None:
+    """What "since last time" compares with: the previous month or quarter; the same period a year earlier for
+    half years, years and month ranges."""
+    return period.previous() if period.kind in ("month", "quarter") else period.year_ago()
+
+
+def _score_changes(tables: Tables, district: District, scheme: Scheme, calendar: WorkCalendar, period: Period,
+                   departments: list[str], figures: dict[str, Any],
+                   previous_frame: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The ranking of the comparison period and each unit's movement; units that rose or fell most; units in the
+    bottom three both times. Only for months and quarters (longer periods would score every month again)."""
+    base = period.previous() if period.kind in ("month", "quarter") else None
+    cases = figures.get("cases") or {}
+    if base is None or (tables.cases is not None and not (cases.get("previous") or {}).get("received")):
+        return {"previous": None, "moves": [], "risers": [], "fallers": [], "move_named_min": m.MOVE_NAMED_MIN,
+                "bottom_again": []}
+    if base.n_months == 1:
+        metrics = _department_metrics(tables, district, calendar, base, previous_frame)
+        metrics = metrics.reindex(sorted(set(metrics.index) | set(departments)))
+    else:
+        metrics = None
+    before = score_summary(_scores(tables, district, scheme, calendar, base, departments, metrics), scheme.base)
+    ranking = figures["scores"]["ranking"]
+    moves = m.ranking_moves(ranking, before["ranking"])
+    moved = [r for r in moves if r["move"] is not None and abs(r["move"]) >= m.MOVE_NAMED_MIN]
+    risers = sorted((r for r in moved if r["move"] > 0), key=lambda r: (-r["move"], r["department"]))[:m.MOVERS_NAMED]
+    fallers = sorted((r for r in moved if r["move"] < 0), key=lambda r: (r["move"], r["department"]))[:m.MOVERS_NAMED]
+    bottom = figures["scores"]["bottom3"]
+    return {
+        "previous": {"period": base.text, "period_label": base.label, "ranking": before["ranking"],
+                     "bottom3": before["bottom3"]},
+        "moves": moves,
+        "risers": [{"department": r["department"], "move": r["move"]} for r in risers],
+        "fallers": [{"department": r["department"], "move": -r["move"]} for r in fallers],
+        "move_named_min": m.MOVE_NAMED_MIN,
+        "bottom_again": [d for d in bottom if d in before["bottom3"]],
+    }
+
+
+def _online_share(cases: dict[str, Any]) -> float | None:
+    """网上申办占比: cases received through any channel but the 窗口, over all received."""
+    return m.rate(sum(v for k, v in cases["by_channel"].items() if k != "窗口"), cases["received"])
+
+
+def _statements(figures: dict[str, Any], period: Period) -> None:
+    """Add the shares, counts and flags the sentences state, so the text reads figures only (never computes)."""
+    last = Period(period.last, period.last, "month")
+    figures["as_of_label"] = last.label  # 截至 names the period's last month (截至2024年11月末)
+    base = _change_base(period)
+    figures["compare"] = {"bases": ["previous", "year_ago"] if period.kind in ("month", "quarter") else ["year_ago"],
+                          "since": "previous" if base == period.previous() else "year_ago"}
+    c = figures.get("cases")
+    if c:
+        online = {k: v for k, v in c["by_channel"].items() if k != "窗口"}
+        c["online"] = int(sum(online.values()))
+        c["online_share"] = _online_share(c)
+        for key in ("previous", "year_ago"):
+            was = c[key].get("online_share")
+            c["vs_" + key]["online_share"] = None if was is None or c["online_share"] is None else c["online_share"] - was
+        c["channel_share"] = m.shares(c["by_channel"], c["received"])
+        c["township_total"] = int(sum(c["by_township"].values()))
+        c["overdue_township_total"] = int(sum(c["overdue_by_township"].values()))
+        c["overdue_townships_named"] = dict(list(c["overdue_by_township"].items())[:m.OVERDUE_TOWNSHIPS_NAMED])
+        c["departments_received"] = len(c["by_department"])
+        c["same_change"] = (c["yoy"] is not None and c["mom"] is not None
+                            and round(c["yoy"] * 1000) == round(c["mom"] * 1000))
+    e = figures.get("evaluations")
+    if e:
+        e["unrectified"] = int(e["bad"] - e["rectified"])
+        e["satisfaction_is_good_rate"] = e["satisfaction"] == e["good_rate"]
+    k = figures.get("complaints")
+    if k:
+        k["with_department"] = int(sum(k["by_department"].values()))
+        k["without_department"] = int(k["total"] - k["with_department"])
+        k["departments"] = len(k["by_department"])
+        k["hotspot_min"] = m.hotspot_threshold(k["by_department"])
+        k["hotspots"] = m.hotspots(k["by_department"], k["hotspot_min"])
+        k["hotspot_times_mean"] = m.HOTSPOT_TIMES_MEAN
+        k["max_per_department"] = max(k["by_department"].values(), default=0)
+    cert = figures.get("certificates")
+    if cert:
+        cert["types"] = len(cert["by_type"])
+    a = figures.get("attendance")
+    if a:
+        a["departments"] = len(a["by_department"])
+    i = figures.get("inspections")
+    if i:
+        i["departments"] = len(i["by_department"])
+    t = figures.get("targets")
+    if t:
+        stated = [x for x in t if x["value"] is not None]
+        figures["targets_summary"] = {"stated": len(stated), "met": sum(1 for x in stated if x["met"]),
+                                      "missed": sum(1 for x in stated if not x["met"])}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -434,4 +435,51 @@ def target_status(targets, values: dict[str, Any]) -> list[dict[str, Any]]:
         if value is not None:
             met = (t.min is None or value >= t.min - 1e-12) and (t.max is None or value <= t.max + 1e-12)
         out.append({"metric": t.metric, "name": t.name, "min": t.min, "max": t.max, "by": t.by, "value": value, "met": met})
+    return out
+
+
+# --- what the prose states beyond the tables (issue 16): shares, hot spots, movement ---------------
+
+# A unit is named as having "较多" complaints only with at least this many in the period, and at least twice the
+# mean over the units with complaints (see hotspot_threshold).
+COMPLAINT_HOTSPOT_MIN = 3
+HOTSPOT_TIMES_MEAN = 2
+# How many 超期未办 townships the 存在问题 section names (the largest counts).
+OVERDUE_TOWNSHIPS_NAMED = 3
+# How many risers / fallers the ranking-change sentence names (only moves of at least MOVE_NAMED_MIN places).
+MOVERS_NAMED = 3
+MOVE_NAMED_MIN = 3
+
+
+def shares(counts: dict[str, int], total: int | None) -> dict[str, float | None]:
+    """Each count's share of `total` (占比), None where the total is 0 or missing."""
+    return {k: rate(v, total) if total else None for k, v in counts.items()}
+
+
+def hotspot_threshold(counts: dict[str, int]) -> int:
+    """The count from which a unit's complaints are 较多: at least COMPLAINT_HOTSPOT_MIN and at least
+    HOTSPOT_TIMES_MEAN times the mean per unit concerned (so a quarter's spread-out complaints name nobody)."""
+    if not counts:
+        return COMPLAINT_HOTSPOT_MIN
+    mean = sum(counts.values()) / len(counts)
+    return max(COMPLAINT_HOTSPOT_MIN, math.ceil(HOTSPOT_TIMES_MEAN * mean - 1e-9))
+
+
+def hotspots(counts: dict[str, int], minimum: int = COMPLAINT_HOTSPOT_MIN) -> dict[str, int]:
+    """The entries with at least `minimum` (the units a bulletin may call 较多/突出), largest first."""
+    return {k: v for k, v in counts.items() if v >= max(minimum, 2)}
+
+
+def ranking_moves(ranking: list[dict[str, Any]], previous: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Each ranked unit's previous rank and total and its movement (+3 = rose three places; None = new)."""
+    before = {r["department"]: r for r in previous or []}
+    out = []
+    for r in ranking:
+        p = before.get(r["department"])
+        out.append({
+            "department": r["department"],
+            "previous_rank": p["rank"] if p else None,
+            "previous_total": p["total"] if p else None,
+            "move": p["rank"] - r["rank"] if p else None,
+        })
     return out

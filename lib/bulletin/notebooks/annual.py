@@ -28,36 +28,40 @@ params_dir: str = ""  # folder of district, scoring, calendar and wording files;
 # %% tags=["remove"]
 from bulletin.document import narrative
 from bulletin.document.builder import open_bulletin
+from bulletin.document.wording import Wording
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
 f = b.figures
+w = Wording(params_dir, district, kind)  # sentence templates: params/wording/ over the package's
 b.emit_figures()
 
 # %%
 b.title_block()
-b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心"))
+b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心", wording=w))
 
 # %%
 b.section("主要成效")
-b.part("政务服务运行情况", narrative.overview(f, b.district.scope))
-b.trend_chart("各月办件受理与办结情况")
-b.part("事项清单管理", narrative.catalog(f, b.period_word))
-b.part("好差评工作", narrative.evaluations(f))
-b.part("投诉办理", narrative.complaints(f))
-b.part("其他重点工作", narrative.other_work(f) + narrative.township_reports(f))
+b.part("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w) + narrative.channels(f, wording=w)
+       + narrative.townships(f, wording=w) + narrative.top_departments(f, wording=w))
+b.trend_chart("各月办件受理与当月办结情况(当月办结指当月受理且当月办结的件数,与正文期末办结数口径不同)")
+b.part("事项清单管理", narrative.catalog(f, b.period_word, wording=w))
+b.part("好差评工作", narrative.evaluations(f, wording=w))
+b.part("投诉办理", narrative.complaints(f, wording=w))
+b.part("其他重点工作", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w)
+       + narrative.staff(f, b.period_word, wording=w))
 
 # %%
-b.section("目标完成情况", narrative.targets(f))
+b.section("目标完成情况", narrative.targets(f, wording=w))
 
 # %%
-b.section("工作亮点", narrative.highlights(f))
+b.section("工作亮点", narrative.highlights(f, wording=w))
 
 # %%
-b.section("考核情况", narrative.scores_summary(f, b.district.scope) + narrative.grades(f, b.period_word))
+b.section("考核情况", narrative.scores_summary(f, b.district.scope, table_in_body=False, wording=w) + narrative.grades(f, b.period_word, wording=w))
 b.ranking_chart("各单位绩效考核得分")
 
 # %%
-b.section("存在问题", narrative.note(f, "problems"))
-b.section("下步打算", narrative.note(f, "next_steps"))
+b.section("存在问题", narrative.problems(f, wording=w))
+b.section("下步打算", narrative.next_steps(f, wording=w))
 b.attachment_link()
 b.signature()

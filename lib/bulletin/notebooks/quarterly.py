@@ -28,40 +28,43 @@ params_dir: str = ""  # folder of district, scoring, calendar and wording files;
 # %% tags=["remove"]
 from bulletin.document import narrative
 from bulletin.document.builder import open_bulletin
+from bulletin.document.wording import Wording
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
 f = b.figures
+w = Wording(params_dir, district, kind)  # sentence templates: params/wording/ over the package's
 b.emit_figures()
 
 # %%
 b.title_block()
-b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心"))
+b.show(narrative.intro(f, b.scheme.name if b.scheme else None, f"{b.district.name}政务服务中心", wording=w))
 
 # %%
-b.section("考核结果", narrative.scores_summary(f, b.district.scope) + narrative.grades(f, b.period_word)
-          + narrative.ranking_table(f))
+b.section("考核结果", narrative.scores_summary(f, b.district.scope, wording=w) + narrative.grades(f, b.period_word, wording=w)
+          + narrative.ranking_changes(f, wording=w) + narrative.ranking_table(f))
 b.ranking_chart("本季度各单位绩效考核得分")
 
 # %%
-b.section("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False) + narrative.channels(f))
-b.trend_chart("本季度各月办件受理与办结情况")
+b.section("政务服务运行情况", narrative.overview(f, b.district.scope, detail=False, wording=w)
+          + narrative.year_to_date(f, wording=w) + narrative.channels(f, wording=w))
+b.trend_chart("本季度各月办件受理与当月办结情况(当月办结指当月受理且当月办结的件数,与正文期末办结数口径不同)")
 
 # %%
-b.section("事项清单管理", narrative.catalog(f, b.period_word))
+b.section("事项清单管理", narrative.catalog(f, b.period_word, wording=w))
 
 # %%
 b.section("好差评及投诉办理情况")
-b.part("好差评", narrative.evaluations(f))
-b.part("投诉办理", narrative.complaints(f))
+b.part("好差评", narrative.evaluations(f, wording=w))
+b.part("投诉办理", narrative.complaints(f, wording=w))
 
 # %%
-b.section("督查情况", narrative.inspections(f) + narrative.attendance(f))
+b.section("督查情况", narrative.inspections(f, wording=w) + narrative.attendance(f, wording=w))
 
 # %%
-b.section("重点工作推进情况", narrative.other_work(f) + narrative.township_reports(f) + narrative.staff(f))
+b.section("重点工作推进情况", narrative.other_work(f, wording=w) + narrative.township_reports(f, wording=w) + narrative.staff(f, b.period_word, wording=w))
 
 # %%
-b.section("存在问题", narrative.note(f, "problems"))
-b.section("下步工作安排", narrative.note(f, "next_steps"))
+b.section("存在问题", narrative.problems(f, wording=w))
+b.section("下步工作安排", narrative.next_steps(f, wording=w))
 b.attachment_link()
 b.signature()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletin.document.wording import override_files
 from bulletin.config import KIND_LABELS, RunSpec, kind_fits, params_warnings
 from bulletin.data.store import sources
 from bulletin.errors import BulletinError
@@ -106,6 +107,7 @@ def district_inputs(district: str, settings: Settings, manifest: Manifest) -> st
         "calendar": params / "calendar.yaml",
     }
     files += [(name, p if p is not None and p.is_file() else None) for name, p in named.items()]
+    files += [(p.relative_to(params).as_posix(), p) for p in override_files(params, district)]  # wording templates
     return manifest.inputs_hash(files, {"district": district})
 
 

@@ -29,7 +29,7 @@ from bulletin.vocabulary import KIND_LABELS, bulletin_title
 
 KERNEL = "python3"
 # Errors raised by our own library inside the notebook: their message is meant for the user as it is.
-_USER_ERRORS = {"ConfigError", "ParamError", "DataError", "CalendarError", "BulletinError"}
+_USER_ERRORS = {"ConfigError", "ParamError", "DataError", "CalendarError", "BulletinError", "WordingError"}
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,10 @@ def preload() -> None:
     charts.png_bytes(fig)  # first draw: glyph cache, PNG writer
     charts.matplotlib.rcdefaults()
 
+    from bulletin.document import wording
+
+    wording.warm()  # the sentence templates, checked and compiled once for every kernel forked from here
+
 
 def _child(request: dict, listener: socket.socket, others: list[socket.socket]) -> None:
     """In the forked child: become the kernel the request describes; never returns."""
