@@ -16,6 +16,7 @@ from bulletin.errors import ParamError
 from bulletin.config import District, Scheme, check_id, check_kind, load_district, load_scheme
 from bulletin.figures.compute import compute_figures, months_needed
 from bulletin.document.markup import blocks_html
+from bulletin.document.wording import Wording
 from bulletin.document.model import BLOCKS_MIMETYPE, AttachmentNote, Block, Figure, Heading, Signature, TitleBlock, to_json
 from bulletin.document.narrative import ordinal
 from bulletin.figures.periods import Period, parse_period
@@ -45,6 +46,7 @@ class Bulletin:
     shown: list[str] = field(default_factory=list)
     pending: str | None = None  # a section heading shown only once one of its parts has content
     timings: dict[str, float] = field(default_factory=dict)  # load / compute seconds, see TIMINGS_MIMETYPE
+    wording: Wording | None = None  # the sentence templates: params/wording/ overrides over the package's
 
     @property
     def title(self) -> str:
@@ -250,7 +252,8 @@ def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, p
             _PREVIEW_CACHE.clear()  # one bulletin at a time: the preview's
             _PREVIEW_CACHE[key] = (tables, copy.deepcopy(figures))
     timings = {"load": loaded - started, "compute": time.perf_counter() - loaded}
-    bulletin = Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings)
+    bulletin = Bulletin(settings, scheme, parsed, kind, tables, figures, timings=timings,
+                        wording=Wording(Path(params_dir), district, kind))
     _register_prose_magic(bulletin)
     return bulletin
 

@@ -29,11 +29,10 @@ params_dir: str = ""  # folder of district, scoring, calendar and wording files;
 # %% tags=["remove"]
 from bulletin.document import narrative
 from bulletin.document.builder import open_bulletin
-from bulletin.document.wording import Wording
 
 b = open_bulletin(district, period, kind, data_dir, params_dir)
 f = b.figures
-w = Wording(params_dir, district, kind)  # sentence templates: params/wording/ over the package's
+w = b.wording  # sentence templates: params/wording/ over the package's
 b.emit_figures()
 
 # %%
