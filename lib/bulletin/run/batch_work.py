@@ -62,7 +62,7 @@ def children_start_quiet():
 def warm_up(inflight: Path | None = None, parent: int | None = None) -> None:
     """Worker start-up: die with the batch, ignore Ctrl-C, then load the kernel zygote and the HTML exporter once."""
     from bulletin.document.html import warm_exporter
-    from bulletin.run.kernels import start_warm_kernels
+    from bulletin.run.prestart import start_warm_kernels
     from bulletin.run.runner import KERNEL, KERNEL_ARGUMENTS
 
     if parent is not None:

@@ -250,7 +250,8 @@ def _take_timings(executed: nbformat.NotebookNode) -> dict[str, float]:
 
 def _execute(notebook: Path, parameters: dict, warm: bool, cwd: Path) -> nbformat.NotebookNode:
     # The kernel is killed as soon as the last cell ran: its graceful shutdown costs ~0.6 s and buys nothing.
-    from bulletin.run.kernels import IpcKernelManager, warm_kernel_manager_class
+    from bulletin.run.kernels import IpcKernelManager
+    from bulletin.run.prestart import warm_kernel_manager_class
 
     manager = warm_kernel_manager_class() if warm else IpcKernelManager
     engine = {"shutdown_kernel": "immediate", "kernel_manager_class": manager}
