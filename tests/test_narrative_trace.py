@@ -70,7 +70,7 @@ def notebook_blocks(root: Path, district: str, period: str, kind: str):
     params = {"district": district, "period": period, "kind": kind,
               "data_dir": str(root / "data"), "params_dir": str(root / "params")}
     for name, value in params.items():
-        source = re.sub(rf"^{name} = .*$", f"{name} = {value!r}", source, count=1, flags=re.M)
+        source = re.sub(rf"^{name}(: \w+)? = .*$", f"{name} = {value!r}", source, count=1, flags=re.M)
     patches = {
         "show": lambda self, blocks: shown_blocks.extend(blocks),
         "chart": lambda self, fig, caption: plt.close(fig),
