@@ -89,6 +89,9 @@ class District:
     publish_staff: bool = False  # staff names appear in bulletins (优秀工作人员) only when the district says so
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
+    doc_numbers: dict[str, str] = field(default_factory=dict)  # kind -> 文号 pattern with {year} and {n}
+    cc: str = ""  # 抄送 of the 版记
+    printed_by: str = ""  # 印发机关 of the 版记
 
     def notes_for(self, period: Period) -> dict[str, str]:
         """Analyst notes (problems, next_steps) written for this period, if any."""
@@ -186,7 +189,47 @@ def load_district(params_dir: Path, district: str) -> District:
         publish_staff=raw.get("publish_staff") is True,
         notes=_notes(raw.get("notes"), path),
         targets=_targets(raw.get("targets"), path),
+        doc_numbers=_doc_numbers(raw.get("doc_numbers"), path),
+        cc=_text_list(raw.get("cc"), "cc", path),
+        printed_by=str(raw.get("printed_by") or ""),
     )
+
+
+DOC_NUMBER_FIELDS = ("year", "n")
+
+
+def check_doc_number_pattern(pattern: str, where: str) -> str:
+    """The 文号 pattern if it holds {n} and no placeholder but {year} and {n}; ConfigError naming `where` otherwise."""
+    names = re.findall(r"\{([^{}]*)\}", pattern)
+    unknown = [n for n in names if n not in DOC_NUMBER_FIELDS]
+    if unknown:
+        raise ConfigError(f"{where} 中的占位符 {{{unknown[0]}}} 无效:文号格式只能使用 {{year}}(成文年份)和 {{n}}(序号)。")
+    if "n" not in names:
+        raise ConfigError(f"{where} 缺少序号占位符 {{n}}:没有序号的文号会让不同通报重号,"
+                          "请写成如“云政务通〔{year}〕{n}号”。")
+    return pattern
+
+
+def _doc_numbers(raw: Any, path: Path) -> dict[str, str]:
+    if raw is None:
+        return {}
+    out = {}
+    for kind, pattern in _mapping(raw, path).items():
+        if kind not in KINDS:
+            raise ConfigError(f"{path}:doc_numbers 中的“{kind}”不是通报类型,应为 {' / '.join(KINDS)}。")
+        out[kind] = check_doc_number_pattern(str(pattern or ""), f"{path}:doc_numbers.{kind}")
+    return out
+
+
+def _text_list(raw: Any, key: str, path: Path) -> str:
+    """A text or a list of texts (joined with ，as GB/T 9704 separates 抄送机关), e.g. 抄送 addressees."""
+    if raw is None:
+        return ""
+    if isinstance(raw, list):
+        return "，".join(str(v) for v in raw if v not in (None, ""))
+    if isinstance(raw, dict):
+        raise ConfigError(f"{path}:{key} 应为文字或文字列表。")
+    return str(raw)
 
 
 def _notes(raw: Any, path: Path) -> dict[str, dict[str, str]]:

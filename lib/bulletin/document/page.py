@@ -1,0 +1,68 @@
+"""Blocks -> HTML through Jinja2 templates (autoescape on): the bulletin page, and fragments for notebook outputs.
+
+`render_page` is the public entry for any HTML of a bulletin (the runner's <kind>.html, the PDF's source,
+an nbconvert exporter): it takes a `Document` or a list of blocks, never notebook outputs.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bulletin.document.model import Attachment, Block, Document, Table
+
+TEMPLATES = Path(__file__).parent / "templates" / "bulletin"
+SCREEN_CSS = "bulletin.css"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment of the bulletin templates (autoescape for every template, loaded once per process)."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True,
+                      default_for_string=True), trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
+    env.filters["kind"] = lambda block: type(block).__name__
+    return env
+
+
+@lru_cache(maxsize=4)
+def stylesheet(name: str) -> str:
+    """A stylesheet beside the templates, as text."""
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _blocks(document: Document | Iterable[Block]) -> list[Block]:
+    return list(document.blocks if isinstance(document, Document) else document)
+
+
+def table_numbers(blocks: Iterable[Block]) -> dict[int, int]:
+    """表N of every captioned table (body and 附件 alike), in reading order, keyed by id(table)."""
+    numbers: dict[int, int] = {}
+    for block in blocks:
+        inner = block.tables if isinstance(block, Attachment) else (block,)
+        for t in inner:
+            if isinstance(t, Table) and t.caption:
+                numbers[id(t)] = len(numbers) + 1
+    return numbers
+
+
+def _context(blocks: list[Block]) -> dict:
+    numbers = table_numbers(blocks)
+    return {"blocks": blocks, "number_of": lambda t: numbers.get(id(t))}
+
+
+def render_blocks(document: Document | Iterable[Block]) -> str:
+    """The HTML fragment of blocks in order (no page around them)."""
+    blocks = _blocks(document)
+    return environment().get_template("blocks.html.j2").render(_context(blocks))
+
+
+def render_page(document: Document | Iterable[Block], title: str, css: str | None = None) -> str:
+    """The self-contained bulletin page of a document; `css` replaces the screen stylesheet (e.g. the PDF's)."""
+    blocks = _blocks(document)
+    context = {**_context(blocks), "title": title, "css": stylesheet(SCREEN_CSS) if css is None else css}
+    return environment().get_template("page.html.j2").render(context)
