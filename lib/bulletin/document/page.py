@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from bulletin.document.model import Attachment, Block, Document, Table
 
@@ -64,5 +65,6 @@ def render_blocks(document: Document | Iterable[Block]) -> str:
 def render_page(document: Document | Iterable[Block], title: str, css: str | None = None) -> str:
     """The self-contained bulletin page of a document; `css` replaces the screen stylesheet (e.g. the PDF's)."""
     blocks = _blocks(document)
-    context = {**_context(blocks), "title": title, "css": stylesheet(SCREEN_CSS) if css is None else css}
+    # The stylesheet is the package's own file, not data: inserted as it is (escaping would break its quotes).
+    context = {**_context(blocks), "title": title, "css": Markup(stylesheet(SCREEN_CSS) if css is None else css)}
     return environment().get_template("page.html.j2").render(context)

@@ -35,7 +35,8 @@ from bulletin.run.outputs import bulletin_dir
 from bulletin.data.store import sources
 
 STAGE_LABELS = {"check": "参数校验", "kernel": "内核启动与通信", "setup": "导入与准备", "load": "载入数据",
-                "compute": "计算指标与得分", "cells": "图表与排版", "export": "导出网页与附件", "write": "写入文件"}
+                "compute": "计算指标与得分", "cells": "图表与排版", "export": "导出网页与附件", "docx": "生成Word",
+                "pdf": "生成PDF", "write": "写入文件"}
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,9 @@ def expand(spec: RunSpec, params_dir: Path) -> tuple[list[Job], list[Outcome]]:
 
 
 def warm_up(inflight: Path | None = None) -> None:
-    """Worker start-up: the kernel zygote and the HTML exporter, loaded once per worker."""
+    """Worker start-up: the kernel zygote and the page, Word and PDF renderers, loaded once per worker."""
     from bulletin.run.kernels import ZYGOTE
-    from bulletin.document.html import _exporter
+    from bulletin.document.formats import warm
 
     if inflight is not None:
         def on_terminate(*_) -> None:  # stopped by the pool, not crashed: leave no in-flight mark behind
@@ -121,7 +122,7 @@ def warm_up(inflight: Path | None = None) -> None:
             os._exit(128 + signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, on_terminate)
-    _exporter()
+    warm()
     ZYGOTE.start()
 
 

@@ -106,6 +106,18 @@ def _key_figures(f: dict) -> str:
     return ";".join(parts)
 
 
+FORMAT_LINKS = (("docx", "Word"), ("pdf", "PDF"))
+
+
+def _format_links(entry: dict, out_dir: Path) -> str:
+    """Links to the bulletin's Word and PDF files beside its page, where they exist."""
+    if entry["html"] is None:
+        return ""
+    links = [f'<a class="format" href="{esc(entry["html"].with_suffix("." + ext).relative_to(out_dir).as_posix())}">'
+             f"{label}</a>" for ext, label in FORMAT_LINKS if entry["html"].with_suffix("." + ext).exists()]
+    return f' <span class="formats">{" ".join(links)}</span>' if links else ""
+
+
 def render_index(out_dir: Path) -> str:
     """The index page's HTML (relative links, no external reference)."""
     rows = []
@@ -117,7 +129,7 @@ def render_index(out_dir: Path) -> str:
         label = f.get("period_label") or _label(e["period"])
         name = names.get(e["district"], e["district"])
         title = f"{name}政务服务工作{KIND_LABELS[e['kind']]}({label})"
-        cell = f'<a href="{esc(link)}">{esc(title)}</a>' if link else esc(title)
+        cell = (f'<a href="{esc(link)}">{esc(title)}</a>' if link else esc(title)) + _format_links(e, out_dir)
         status = _status(e, link)
         demo = "(示例数据)" if f.get("demo") else ""
         rows.append(
@@ -129,7 +141,7 @@ def render_index(out_dir: Path) -> str:
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务服务通报索引</title><style>'
         "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1100px;color:#222}"
         "table{border-collapse:collapse;width:100%;font-size:14px}th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}"
-        "th{background:#f0f0f0}h1{font-size:22px}.failed{color:#c00000}td:nth-child(5){white-space:nowrap}</style></head><body><h1>政务服务通报索引</h1>"
+        "th{background:#f0f0f0}h1{font-size:22px}.failed{color:#c00000}td:nth-child(5){white-space:nowrap}.formats{font-size:12px;margin-left:.5em}.formats a{margin-right:.4em}</style></head><body><h1>政务服务通报索引</h1>"
         f"{_validation_links(out_dir, names)}"
         "<table><thead><tr><th>区县</th><th>统计期</th><th>类型</th><th>通报</th><th>状态</th><th>主要数据</th></tr></thead>"
         f"<tbody>{body}</tbody></table></body></html>\n"

@@ -20,7 +20,10 @@ from bulletin.errors import DataError, ParamError, RenderError
 from bulletin.run.manifest import sha256_bytes
 from bulletin.run.outputs import bulletin_dir, publish
 from bulletin.figures.periods import parse_period
-from bulletin.document.html import export_html
+from bulletin.document.docx import docx_bytes
+from bulletin.document.html import notebook_document
+from bulletin.document.page import render_page
+from bulletin.document.pdf import pdf_bytes
 from bulletin.document.builder import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
 from bulletin.data.store import require_valid
 from bulletin.run.outputs import write_report_page
@@ -78,13 +81,13 @@ def run_bulletin(
     checked: bool = False,
     timings: dict[str, float] | None = None,
 ) -> RunResult:
-    """Render outputs/<district>/<period>/<kind>.{html,json,xlsx,ipynb}; nothing is written unless every step succeeds.
+    """Render outputs/<district>/<period>/<kind>.{html,docx,pdf,json,xlsx,ipynb}; nothing is written unless every step succeeds.
 
     warm: fork the kernel from this process's pre-imported zygote (batch workers) instead of starting
     a fresh interpreter; the bulletin is the same byte for byte. checked: the caller has already
     validated the params and data (a batch does it once per district). timings, if given, receives
     the seconds spent per stage (see batch.STAGE_LABELS: check, kernel, setup, load, compute, cells,
-    export, write)."""
+    export, docx, pdf, write)."""
     clock = _Stopwatch(timings)
     data_dir, params_dir, out_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve()
     district, period, kind = check_parameters(district, period, kind, params_dir)
@@ -108,19 +111,33 @@ def run_bulletin(
     clock.split("execute", _cell_seconds(executed, _take_timings(executed)), rest="kernel")
     figures = _figures_of(executed)
     title = f"{settings.name}{parse_period(period).label}政务服务工作{KIND_LABELS[kind]}"
-    html = export_html(executed, title)
+    document = notebook_document(executed)  # one description: the page, the docx and the pdf all render it
     _strip_volatile(executed)
     files = {
-        f"{kind}.html": html.encode("utf-8"),
+        f"{kind}.html": render_page(document, title).encode("utf-8"),
         f"{kind}.json": (json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
         f"{kind}.xlsx": workbook_bytes(figures),
         f"{kind}.ipynb": (nbformat.writes(executed) + "\n").encode("utf-8"),
     }
     clock.lap("export")
+    files[f"{kind}.docx"] = _formatted("Word", docx_bytes, document, title)
+    clock.lap("docx")
+    files[f"{kind}.pdf"] = _formatted("PDF", pdf_bytes, document, title)
+    clock.lap("pdf")
     written = publish(bulletin_dir(out_dir, district, period), files)
     clock.lap("write")
     digests = {name: sha256_bytes(data) for name, data in files.items()}
     return RunResult(district, period, kind, tuple(written), figures, digests)
+
+
+def _formatted(label: str, render, document, title: str) -> bytes:
+    """One more format of the document; a failure is a RenderError in Chinese and nothing is published."""
+    try:
+        return render(document, title)
+    except RenderError:
+        raise
+    except Exception as exc:  # a layout engine's own error: the user gets the reason, not a traceback
+        raise RenderError(f"生成 {label} 文件失败:{type(exc).__name__}: {exc}。本次未生成通报,原有文件保持不变。") from None
 
 
 def check_inputs(district: str, data_dir: Path, params_dir: Path, out_dir: Path) -> None:
