@@ -24,7 +24,7 @@ from bulletin.document.attachments import reproducible_xlsx
 from bulletin.document.model import (
     Attachment, AttachmentNote, Block, Document, Figure, Heading, Imprint, Paragraph, Signature, Table, TitleBlock,
 )
-from bulletin.document.page import table_numbers
+from bulletin.document.page import TableNumbers
 
 # Font roles (GB/T 9704) and the names a Chinese office machine has.
 FANGSONG = "仿宋_GB2312"
@@ -176,9 +176,9 @@ def _heading(doc, b: Heading) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def _table(doc, t: Table, number: int | None) -> None:
+def _table(doc, t: Table, numbers: TableNumbers) -> None:
     if t.caption:
-        cap = _para(doc, f"表{number} {t.caption}" if number else t.caption, HEITI, 14,
+        cap = _para(doc, f"表{numbers(t)} {t.caption}", HEITI, 14,
                     align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(22), grid=False)
         cap.paragraph_format.keep_with_next = True
     columns = max(len(t.header), 1)
@@ -240,14 +240,14 @@ def _signature(doc, b: Signature) -> None:
         p.paragraph_format.right_indent = Pt(BODY_PT * indent)
 
 
-def _attachment(doc, b: Attachment, numbers: dict[int, int]) -> None:
+def _attachment(doc, b: Attachment, numbers: TableNumbers) -> None:
     p = _para(doc, f"附件{b.number}", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
     p.paragraph_format.page_break_before = True
     title = _para(doc, b.title, XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36), grid=False)
     title.paragraph_format.space_before = LINE_PITCH
     title.paragraph_format.space_after = LINE_PITCH
     for t in b.tables:
-        _table(doc, t, numbers.get(id(t)))
+        _table(doc, t, numbers)
 
 
 def _imprint(doc, b: Imprint) -> None:
@@ -297,7 +297,7 @@ def _paragraph(doc, b: Paragraph) -> None:
 def docx_bytes(document: Document | Iterable[Block], title: str) -> bytes:
     """The bulletin as a GB/T 9704 Word document; the same blocks always give the same bytes."""
     blocks = list(document.blocks if isinstance(document, Document) else document)
-    numbers = table_numbers(blocks)
+    numbers = TableNumbers()
     doc = new_docx()
     _setup(doc, title)
     for b in blocks:
@@ -308,7 +308,7 @@ def docx_bytes(document: Document | Iterable[Block], title: str) -> bytes:
         elif isinstance(b, Paragraph):
             _paragraph(doc, b)
         elif isinstance(b, Table):
-            _table(doc, b, numbers.get(id(b)))
+            _table(doc, b, numbers)
         elif isinstance(b, Figure):
             _figure(doc, b)
         elif isinstance(b, AttachmentNote):

@@ -14,7 +14,7 @@ from typing import Iterable
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from bulletin.document.model import Attachment, Block, Document, Table
+from bulletin.document.model import Block, Document, Table
 
 TEMPLATES = Path(__file__).parent / "templates" / "bulletin"
 SCREEN_CSS = "bulletin.css"
@@ -40,20 +40,21 @@ def _blocks(document: Document | Iterable[Block]) -> list[Block]:
     return list(document.blocks if isinstance(document, Document) else document)
 
 
-def table_numbers(blocks: Iterable[Block]) -> dict[int, int]:
-    """表N of every captioned table (body and 附件 alike), in reading order, keyed by id(table)."""
-    numbers: dict[int, int] = {}
-    for block in blocks:
-        inner = block.tables if isinstance(block, Attachment) else (block,)
-        for t in inner:
-            if isinstance(t, Table) and t.caption:
-                numbers[id(t)] = len(numbers) + 1
-    return numbers
+class TableNumbers:
+    """表N of captioned tables (body and 附件 alike) in the order a renderer meets them: call it once per table."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, t: Table) -> int | None:
+        if not t.caption:
+            return None
+        self.count += 1
+        return self.count
 
 
 def _context(blocks: list[Block]) -> dict:
-    numbers = table_numbers(blocks)
-    return {"blocks": blocks, "number_of": lambda t: numbers.get(id(t))}
+    return {"blocks": blocks, "number_of": TableNumbers()}
 
 
 def render_blocks(document: Document | Iterable[Block]) -> str:
