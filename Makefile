@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lab fonts browser clean
+.PHONY: setup demo test lab fonts browser office clean
 
-setup: $(STAMP) fonts browser
+setup: $(STAMP) fonts browser office
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ fonts:
 # Debian's chromium for the browser tests (Playwright drives it; Playwright's own browser download is not used).
 browser:
 	@sh scripts/install-browser.sh
+
+# Pango for WeasyPrint (PDF) and LibreOffice headless (the test that opens a .docx in a real word processor).
+office:
+	@sh scripts/install-office.sh
 
 demo: setup
 	$(BIN)/bulletin demo

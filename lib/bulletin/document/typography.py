@@ -10,7 +10,7 @@ import dataclasses
 import re
 
 from bulletin.document.model import (
-    Attachment, AttachmentNote, Block, Figure, Heading, Paragraph, Table, TitleBlock,
+    Attachment, AttachmentNote, Block, Figure, Heading, Imprint, Paragraph, Table, TitleBlock,
 )
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -53,8 +53,9 @@ def full_width(text: str) -> str:
                 continue
             if _is_cjk(before) or _is_cjk(after):
                 chars[i] = FULL_WIDTH[ch]
+    done = "".join(chars)
     # A full-width mark needs no space around it.
-    return re.sub(r" *([，；：？！（）]) *", r"\1", "".join(chars)) if "".join(chars) != text else text
+    return re.sub(r" *([，；：？！（）]) *", r"\1", done) if done != text else text
 
 
 def _table(t: Table) -> Table:
@@ -75,6 +76,8 @@ def typeset(block: Block) -> Block:
         return dataclasses.replace(block, items=tuple(full_width(i) for i in block.items))
     if isinstance(block, Attachment):
         return dataclasses.replace(block, title=full_width(block.title), tables=tuple(_table(t) for t in block.tables))
+    if isinstance(block, Imprint):
+        return dataclasses.replace(block, cc=full_width(block.cc))
     if isinstance(block, TitleBlock):
         return dataclasses.replace(block, title=full_width(block.title), period_label=full_width(block.period_label))
     return block
