@@ -43,7 +43,7 @@ LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
 CONDENSE = -4
 RED = RGBColor(0xFF, 0x00, 0x00)
 TEXT_WIDTH_MM = 156
-FIGURE_MAX_MM = (150, 65)  # width, height: under a third of the 版心 height, so a moved chart leaves no large gap
+FIGURE_MAX_MM = (150, 60)  # width, height: under a third of the 版心 height, so a moved chart leaves no large gap
 
 
 def _fonts(run, east_asia: str, size: float, *, bold: bool = False, color: RGBColor | None = None,

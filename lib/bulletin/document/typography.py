@@ -34,7 +34,8 @@ def full_width(text: str) -> str:
     """The text with , ; : ? ! ( ) full-width where they stand in Chinese context (GB/T 15834).
 
     A mark is in Chinese context when the character before or after it is Chinese, except , and : between
-    two digits (1,234 and 12:30); a pair of parentheses is when it encloses Chinese or touches it outside."""
+    two digits (1,234 and 12:30); a pair of parentheses is when it encloses Chinese or touches it outside.
+    Spaces are kept as written (data text is never reflowed)."""
     if not text or not any(c in FULL_WIDTH for c in text):
         return text
     chars = list(text)
@@ -45,7 +46,8 @@ def full_width(text: str) -> str:
         elif ch == ")" and opened:
             start = opened.pop()
             inner = text[start + 1:i]
-            if any(_is_cjk(c) for c in inner) or _is_cjk(_neighbour(text, start, -1)) or _is_cjk(_neighbour(text, i, 1)):
+            outside = (text[start - 1] if start else "", text[i + 1] if i + 1 < len(text) else "")
+            if any(_is_cjk(c) for c in inner) or any(_is_cjk(c) for c in outside):
                 chars[start], chars[i] = "（", "）"
         elif ch in ",;:?!":
             before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
@@ -53,9 +55,7 @@ def full_width(text: str) -> str:
                 continue
             if _is_cjk(before) or _is_cjk(after):
                 chars[i] = FULL_WIDTH[ch]
-    done = "".join(chars)
-    # A full-width mark needs no space around it.
-    return re.sub(r" *([，；：？！（）]) *", r"\1", done) if done != text else text
+    return "".join(chars)
 
 
 def _table(t: Table) -> Table:
