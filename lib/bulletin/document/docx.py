@@ -185,7 +185,15 @@ def _table(doc, t: Table, numbers: TableNumbers) -> None:
     grid = doc.add_table(rows=1 + len(t.rows), cols=columns)
     grid.style = doc.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    width = grid._tbl.tblPr.find(qn("w:tblW"))  # as wide as the 版心, columns shared out by their content
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
     cells = grid._cells  # all at once: row-by-row access is quadratic in python-docx
+    widths = _column_widths([t.header, *t.rows], columns)
+    for c, w in enumerate(widths):
+        grid.columns[c].width = w
+    for i, cell in enumerate(cells):
+        cell.width = widths[i % columns]
     for r, row in enumerate([t.header, *t.rows]):
         for c, text in enumerate(row[:columns]):
             p = cells[r * columns + c].paragraphs[0]
@@ -200,6 +208,16 @@ def _table(doc, t: Table, numbers: TableNumbers) -> None:
     for row in grid.rows:
         _set(row._tr.get_or_add_trPr(), "w:cantSplit", {"w:val": "true"})
     _para(doc, "", line=Pt(8), grid=False)  # a little air below the table
+
+
+def _column_widths(rows: list[tuple[str, ...]], columns: int) -> list:
+    """Column widths sharing the 版心 by the longest text of each column (a header over 4 characters may wrap)."""
+    need = [2.0] * columns
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row[:columns]):
+            need[c] = max(need[c], min(_width(text), 4.0 if r == 0 else 14.0))
+    total = sum(need)
+    return [Mm(TEXT_WIDTH_MM * n / total) for n in need]
 
 
 def _figure(doc, b: Figure) -> None:
