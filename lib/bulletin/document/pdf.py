@@ -53,8 +53,3 @@ def pdf_bytes(document: Document | Iterable[Block], title: str) -> bytes:
                                                  custom_metadata=False)
     return out.getvalue()
 
-
-def warm() -> None:
-    """Load WeasyPrint and the fonts once (a batch worker calls it before its first bulletin)."""
-    check_fonts()
-    pdf_bytes([], "")
