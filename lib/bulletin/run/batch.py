@@ -122,8 +122,16 @@ def warm_up(inflight: Path | None = None) -> None:
             os._exit(128 + signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, on_terminate)
-    warm()
-    ZYGOTE.start()
+    # A Ctrl-C during warm-up is the batch's to handle (it stops the pool): an interrupted initializer would
+    # print a traceback. Warming the PDF fonts takes a second or more, so the window is not negligible.
+    main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        warm()
+        ZYGOTE.start()
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
