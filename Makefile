@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install -q -c constraints.txt
 
-.PHONY: setup demo test lab fonts browser wheelhouse clean git-filters
+.PHONY: setup demo test lab fonts browser wheelhouse clean git-filters pango office
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ $(VENV)/.installed-test: $(VENV)/.installed-core
 	$(PIP_INSTALL) -e '.[lab,cluster,dev]'
 	touch $@ $(VENV)/.installed-lab
 
-setup: $(VENV)/.installed-test fonts browser git-filters
+setup: $(VENV)/.installed-test fonts browser office git-filters
 
 # Notebooks reach git stripped by themselves: .gitattributes sends *.ipynb through nbstripout (outputs and execution
 # counts dropped; tags such as `parameters` and the cell ids kept), and `git diff` shows notebooks without outputs.
@@ -47,14 +47,22 @@ fonts:
 browser:
 	@sh scripts/install-browser.sh
 
-demo: $(VENV)/.installed-core fonts
+# Pango for WeasyPrint (PDF, every render); LibreOffice headless only for the test that opens a .docx in a real
+# word processor.
+pango:
+	@sh scripts/install-office.sh
+
+office:
+	@sh scripts/install-office.sh --libreoffice
+
+demo: $(VENV)/.installed-core fonts pango
 	$(BIN)/bulletin demo
 
 test: setup
 	$(BIN)/python -m pytest
 
 # The notebooks' default parameters read the demo district yunhe: write the demo first if it is missing.
-lab: $(VENV)/.installed-lab fonts
+lab: $(VENV)/.installed-lab fonts pango
 	test -d data/yunhe || $(BIN)/bulletin demo
 	$(BIN)/jupyter lab notebooks/
 

@@ -3,6 +3,11 @@
     .venv/bin/python benchmarks/batch.py                 # 100 bulletins (2 demo districts x 50 months)
     .venv/bin/python benchmarks/batch.py --count 10 --naive-sample 4   # a quick look
 
+`bulletin batch` writes every format (html, docx, pdf, json, xlsx, ipynb); the naive loop writes the
+html page only, as before the Word and PDF formats existed. The warm per-bulletin cost of the Word and
+PDF formats is measured apart, in this process, on the documents of the first `--formats-sample`
+rendered bulletins (renderers loaded once, as in a batch worker; wall and CPU seconds).
+
 The naive way is one `papermill` CLI call and one `jupyter nbconvert` CLI call per bulletin. Both
 ways read the same validated Parquet store, filled before timing starts. `--naive-sample K` times
 the naive loop on the first K bulletins only and extrapolates to all (marked as such). Peak memory
@@ -84,12 +89,36 @@ def months(count: int) -> list[str]:
     return every[-count:]
 
 
+def format_costs(out_dir: Path, sample: int) -> list[tuple[str, float, float]]:
+    """Mean warm seconds (wall, CPU) per bulletin of the page, Word and PDF renderers over `sample` bulletins."""
+    import nbformat
+
+    from bulletin.document.docx import docx_bytes
+    from bulletin.document.formats import warm
+    from bulletin.document.html import notebook_document
+    from bulletin.document.page import render_page
+    from bulletin.document.pdf import pdf_bytes
+
+    warm()
+    documents = [notebook_document(nbformat.read(path, as_version=4))
+                 for path in sorted(out_dir.glob("*/*/monthly.ipynb"))[:sample]]
+    rows = []
+    for name, render in (("html (page from blocks)", render_page), ("docx (python-docx)", docx_bytes),
+                         ("pdf (WeasyPrint)", pdf_bytes)):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for document in documents:
+            render(document, "benchmark")
+        rows.append((name, (time.perf_counter() - wall) / len(documents), (time.process_time() - cpu) / len(documents)))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100, help="bulletins (even: 2 districts x count/2 months)")
     parser.add_argument("--naive-sample", type=int, default=0, help="time the naive loop on this many only")
     parser.add_argument("--scale", type=float, default=1.0, help="demo data volume (1.0: 5k-12k cases a month)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--formats-sample", type=int, default=10, help="bulletins to time the formats on, warm")
     args = parser.parse_args()
     periods = months(args.count // len(DISTRICTS))
     jobs = [(d, p) for d in DISTRICTS for p in periods]
@@ -125,6 +154,7 @@ def main() -> None:
                      "--notebooks-dir", str(ROOT / "notebooks")]
         batch_s, batch_rss, batch = run_measured(batch_cmd, cwd=root)
         rerun_s, rerun_rss, rerun = run_measured(batch_cmd, cwd=root)
+        costs = format_costs(root / "outputs", args.formats_sample)
 
     gib = 1024 ** 3
     label = f"naive CLI loop ({len(sample)} timed, extrapolated)" if len(sample) < len(jobs) else "naive CLI loop"
@@ -140,6 +170,10 @@ def main() -> None:
         print(f"{name:<44}{seconds:>9.1f}{per_min:>9.1f}{rss / gib:>9.2f}Gi{naive_total / seconds:>9.1f}x")
     print("\n" + batch.stdout.strip())
     print(rerun.stdout.strip().splitlines()[0])
+    print(f"\nwarm cost per bulletin of each format (mean over {args.formats_sample}, one process, renderers loaded):")
+    print(f"{'format':<28}{'wall s':>9}{'cpu s':>9}")
+    for name, wall, cpu in costs:
+        print(f"{name:<28}{wall:>9.3f}{cpu:>9.3f}")
 
 
 if __name__ == "__main__":

@@ -65,8 +65,9 @@ def _expected(project: Path) -> dict:
 
 
 def test_files_written(rendered: Path):
-    """html, json, xlsx and the executed notebook are all there."""
-    assert {p.name for p in rendered.iterdir()} == {"monthly.html", "monthly.json", "monthly.xlsx", "monthly.ipynb"}
+    """html, docx, pdf, json, xlsx and the executed notebook are all there."""
+    assert {p.name for p in rendered.iterdir()} == {"monthly.html", "monthly.docx", "monthly.pdf", "monthly.json",
+                                                    "monthly.xlsx", "monthly.ipynb"}
 
 
 def test_json_figures_match_independent_sums(project: Path, rendered: Path):

@@ -23,21 +23,25 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
 # Any ID-number-shaped string (region, birth date 19xx/20xx, valid check digit), not a float's digits.
 ID_LIKE = re.compile(r"(?<![\d.])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX](?![\d])")
-SUFFIXES = ("html", "json", "xlsx", "ipynb")
+SUFFIXES = ("html", "json", "xlsx", "ipynb", "docx", "pdf")
 
 
 def _text(path: Path) -> str:
-    """A bulletin file as searchable text (every XML part of an xlsx)."""
-    if path.suffix == ".xlsx":
+    """A bulletin file as searchable text (every XML part of an xlsx or docx, the text of every PDF page)."""
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    if path.suffix in (".xlsx", ".docx"):
         with zipfile.ZipFile(path) as z:
-            return "\n".join(z.read(n).decode("utf-8") for n in z.namelist())
+            return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels")))
     return path.read_text(encoding="utf-8")
 
 
 def _files(project: Path, district: str) -> dict[str, str]:
     out = project / "outputs" / district
     files = {f"{kind}.{s}": _text(out / period / f"{kind}.{s}") for kind, period in TRUST_PERIODS.items() for s in SUFFIXES}
-    assert len(files) == 16
+    assert len(files) == len(TRUST_PERIODS) * len(SUFFIXES)
     return files
 
 

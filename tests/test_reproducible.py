@@ -36,10 +36,10 @@ def elsewhere(trust_project: Path, tmp_path_factory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("suffix", ["html", "json", "xlsx"])
+@pytest.mark.parametrize("suffix", ["html", "json", "xlsx", "docx", "pdf"])
 @pytest.mark.parametrize("kind", list(TRUST_PERIODS))
 def test_bytes_identical(trust_project: Path, elsewhere: Path, kind: str, suffix: str):
-    """The page, the figures and the 附件 workbook are byte-for-byte the same."""
+    """The page, the Word file, the PDF, the figures and the 附件 workbook are byte-for-byte the same."""
     name = Path(DISTRICT) / TRUST_PERIODS[kind] / f"{kind}.{suffix}"
     first, second = (trust_project / "outputs" / name).read_bytes(), (elsewhere / "outputs" / name).read_bytes()
     assert first == second

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,9 @@ class District:
     publish_staff: bool = False  # staff names appear in bulletins (优秀工作人员) only when the district says so
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
+    doc_numbers: dict[str, str] = field(default_factory=dict)  # kind -> 文号 pattern with {year} and {n}
+    cc: str = ""  # 抄送 of the 版记
+    printed_by: str = ""  # 印发机关 of the 版记
     warnings: tuple[str, ...] = field(default=(), compare=False)  # unknown keys (ignored), with the closest known key
 
     def notes_for(self, period: Period) -> dict[str, str]:
@@ -208,8 +212,50 @@ def load_district(params_dir: Path, district: str) -> District:
         publish_staff=f.flag(raw, "publish_staff"),
         notes=_notes(f, raw.get("notes")),
         targets=_targets(f, raw),
+        doc_numbers=_doc_numbers(f, raw.get("doc_numbers")),
+        cc=_text_list(f, raw.get("cc"), ("cc",)),
+        printed_by=f.text(raw, "printed_by"),
         warnings=tuple(f.warnings),
     )
+
+
+DOC_NUMBER_FIELDS = ("year", "n")
+
+
+def check_doc_number_pattern(pattern: str, where: str) -> str:
+    """The 文号 pattern if it holds {n} and no placeholder but {year} and {n}; ConfigError naming `where` otherwise."""
+    names = re.findall(r"\{([^{}]*)\}", pattern)
+    unknown = [n for n in names if n not in DOC_NUMBER_FIELDS]
+    if unknown:
+        raise ConfigError(f"{where} 中的占位符 {{{unknown[0]}}} 无效:文号格式只能使用 {{year}}(成文年份)和 {{n}}(序号)。")
+    if "n" not in names:
+        raise ConfigError(f"{where} 缺少序号占位符 {{n}}:没有序号的文号会让不同通报重号,"
+                          "请写成如“云政务通〔{year}〕{n}号”。")
+    return pattern
+
+
+def _doc_numbers(f: ParamsFile, raw: Any) -> dict[str, str]:
+    """kind -> 文号 pattern, each checked (a known kind, {n} present, no other placeholder)."""
+    if raw is None:
+        return {}
+    out = {}
+    for kind, pattern in f.mapping(raw, ("doc_numbers",)).items():
+        if kind not in KINDS:
+            raise f.error(("doc_numbers", kind), f"“{kind}”不是通报类型,应为 {' / '.join(KINDS)}。")
+        text = f.as_text(pattern, ("doc_numbers", kind))
+        out[kind] = check_doc_number_pattern(text, f"{f.path.name}:doc_numbers.{kind}")
+    return out
+
+
+def _text_list(f: ParamsFile, raw: Any, keys: tuple) -> str:
+    """A text or a list of texts (joined with ，as GB/T 9704 separates 抄送机关), e.g. 抄送 addressees."""
+    if raw is None:
+        return ""
+    if isinstance(raw, list):
+        return "，".join(f.as_text(v, (*keys, i)) for i, v in enumerate(raw) if v not in (None, ""))
+    if isinstance(raw, dict):
+        raise f.error(keys, "应为文字或文字列表。")
+    return f.as_text(raw, keys)
 
 
 def _notes(f: ParamsFile, raw: Any) -> dict[str, dict[str, str]]:

@@ -620,6 +620,8 @@ def _write_params(params_dir: Path, profile: Profile) -> None:
         "scope": profile.scope,
         "issuer": profile.issuer,
         "doc_prefix": profile.doc_prefix,
+        "cc": f"{profile.name}人民政府办公室，{profile.scope[1:]}各有关单位",
+        "printed_by": f"{profile.issuer}办公室",
         "scoring": "demo",
         "kinds": ["monthly", "quarterly", "half_year", "annual"],
         "satisfaction": profile.satisfaction,

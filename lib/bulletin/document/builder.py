@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,14 @@ from bulletin.config import District, Scheme, check_id, check_kind, load_distric
 from bulletin.figures.compute import compute_figures, months_needed
 from bulletin.document.markup import blocks_html
 from bulletin.document.wording import Wording
-from bulletin.document.model import BLOCKS_MIMETYPE, AttachmentNote, Block, Figure, Heading, Signature, TitleBlock, to_json
-from bulletin.document.narrative import ordinal
+from bulletin.document.display import pct
+from bulletin.document.model import (
+    BLOCKS_MIMETYPE, Attachment, AttachmentNote, Block, Figure, Heading, Imprint, Signature, Table, TitleBlock, table,
+    to_json,
+)
+from bulletin.document.narrative import ordinal, ranking_table
+from bulletin.document.numbering import doc_number
+from bulletin.document.typography import typeset
 from bulletin.figures.periods import Period, parse_period
 from bulletin.data.store import load_tables
 from bulletin.data.tables import Tables
@@ -47,6 +54,7 @@ class Bulletin:
     pending: str | None = None  # a section heading shown only once one of its parts has content
     timings: dict[str, float] = field(default_factory=dict)  # load / compute seconds, see TIMINGS_MIMETYPE
     wording: Wording | None = None  # the sentence templates: params/wording/ overrides over the package's
+    attachments: list[Attachment] = field(default_factory=list)  # 附件 pages, shown after the signature
 
     @property
     def title(self) -> str:
@@ -56,10 +64,12 @@ class Bulletin:
     def show(self, blocks: list[Block]) -> None:
         """Display blocks of the bulletin as one cell output (nothing for an empty list).
 
-        The output carries the blocks themselves (for every renderer) and their HTML (for JupyterLab)."""
+        The output carries the blocks themselves (for every renderer) and their HTML (for JupyterLab).
+        Chinese punctuation is made full-width here, once, for every format."""
         if blocks:
             from IPython.display import display
 
+            blocks = [typeset(b) for b in blocks]
             display({"text/html": blocks_html(blocks), BLOCKS_MIMETYPE: [to_json(b) for b in blocks]}, raw=True)
 
     @property
@@ -158,9 +168,9 @@ class Bulletin:
         self.show(fill(text, self.figures, name="%%prose 单元"))
 
     def title_block(self) -> None:
-        """The 标题/文号 block: issuer, title, issue number, period and the 示例数据 mark."""
+        """The 版头: issuer (red), 文号, the red rule, the title, the period and the 示例数据 mark."""
         d, p = self.district, self.period
-        number = f"{d.doc_prefix}〔{p.year}〕{_issue_number(p)}号" if d.doc_prefix else ""
+        number = doc_number(d, p, self.kind, self.figures.get("issue_date") or "")
         self.show([TitleBlock(d.issuer or d.name, number, self.title, p.label, bool(d.demo))])
 
     def emit_figures(self) -> None:
@@ -171,16 +181,19 @@ class Bulletin:
                  "text/plain": f"<figures of {self.title}>"}, raw=True)
 
     def attachment_link(self) -> None:
-        """The 附件 line: a relative link to <kind>.xlsx beside the page (works offline)."""
-        name = f"{self.kind}.xlsx"
-        self.show([AttachmentNote((f"{self.period.label}各单位考核排名及办件数据",), name)])
+        """附件说明 (附件：1. ...) linking <kind>.xlsx; the 附件 itself follows the signature as pages of its own."""
+        attachment = department_attachment(self.figures, 1)
+        if attachment is None:
+            return
+        self.attachments.append(attachment)
+        self.show([AttachmentNote((attachment.title,), f"{self.kind}.xlsx")])
 
     def signature(self) -> None:
-        """The closing block: issuer and period."""
+        """发文机关署名 and 成文日期, then the 附件 pages and the 版记 (抄送, 印发机关 and 印发日期)."""
         d = self.district
-        day = self.figures.get("issue_date")
-        shown = f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:10])}日" if day and len(day) == 10 else self.period.label
-        self.show([Signature(d.issuer or d.name, shown)])
+        shown = chinese_date(self.figures.get("issue_date")) or self.period.label
+        imprint = Imprint(d.cc, d.printed_by, shown if d.printed_by else "")
+        self.show([Signature(d.issuer or d.name, shown), *self.attachments, imprint])
 
 
 # `bulletin preview` keeps one kernel between renders and sets this variable in it: a re-render after a wording or
@@ -220,10 +233,41 @@ def project_root(start: Path | None = None) -> Path:
                      "或用参数 data_dir、params_dir 指明数据和参数目录。")
 
 
-def _issue_number(period: Period) -> int:
-    """第N期 of the year: the month for monthly bulletins, the quarter or half for the others."""
-    month = period.last % 12 + 1
-    return {"quarter": (month - 1) // 3 + 1, "half": 1 if month <= 6 else 2, "year": 1, "range": 1}.get(period.kind, month)
+# Columns of the per-department 附件 table: (header, key, rate?). A subset of the xlsx sheet that fits A4 portrait.
+ATTACHMENT_COLUMNS = (("受理(件)", "received", False), ("办结(件)", "completed", False), ("办结率", "completion_rate", True),
+                      ("按时办结率", "on_time_rate", True), ("超期未办(件)", "overdue_open", False),
+                      ("好评率", "good_rate", True), ("满意度", "satisfaction", True), ("投诉(件)", "complaints", False))
+
+
+def department_attachment(figures: dict[str, Any], number: int) -> Attachment | None:
+    """附件N: the ranking and the per-department figures as tables (the same as the xlsx sheets), or None."""
+    tables: list[Table] = []
+    ranking = [dataclasses.replace(t, caption="各单位考核得分排名") for t in ranking_table(figures, full=True)]
+    tables.extend(ranking)
+    rows = figures.get("departments") or []
+    columns = [c for c in ATTACHMENT_COLUMNS if any(r.get(c[1]) is not None for r in rows)]
+    if rows and columns:
+        body = [[r["department"]] + [_cell(r.get(key), rate) for _, key, rate in columns] for r in rows]
+        tables.append(table(["单位"] + [h for h, _, _ in columns], body, caption="各单位办件及评价数据",
+                            numeric=range(1, len(columns) + 1)))
+    if not tables:
+        return None
+    title = f"{figures.get('period_label', '')}各单位考核排名及办件数据" if ranking else \
+        f"{figures.get('period_label', '')}各单位办件数据"
+    return Attachment(number, title, tuple(tables))
+
+
+def _cell(value: Any, rate: bool) -> str:
+    if value is None:
+        return "—"
+    return pct(value) if rate else str(int(round(value)))
+
+
+def chinese_date(iso: str | None) -> str:
+    """An ISO date as a 成文日期 in Arabic numerals (2024-07-05 -> 2024年7月5日); '' if not a date."""
+    if not iso or len(iso) != 10:
+        return ""
+    return f"{int(iso[:4])}年{int(iso[5:7])}月{int(iso[8:10])}日"
 
 
 def open_bulletin(district: str, period: str, kind: str, data_dir: str | Path, params_dir: str | Path) -> Bulletin:

@@ -1,38 +1,72 @@
-"""Executed notebook -> self-contained HTML with the bulletin template (no code, no prompts, no external reference)."""
+"""An executed bulletin notebook -> its Document (the blocks of its cells) -> the self-contained HTML page.
+
+Cells tagged `remove` are left out; code cells give the blocks they emitted (BLOCKS_MIMETYPE), analyst
+Markdown cells become headings and paragraphs. Anything that turns a notebook into a page (the runner, an
+nbconvert exporter) calls `notebook_document` and `page.render_page`, so every format reads the same blocks.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+import re
+from typing import Any
 
-import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.exporters import Exporter
 
-from bulletin.config import KIND_LABELS
+from bulletin.document.model import BLOCKS_MIMETYPE, Block, Document, Heading, Paragraph, from_json
+from bulletin.document.page import render_page
 from bulletin.document.prose import figures_of, fill_notebook
+from bulletin.document.typography import typeset
+from bulletin.vocabulary import KIND_LABELS
 
-TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_TAG = "remove"
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_MD_INLINE = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
 
 
-@lru_cache(maxsize=1)
-def _exporter() -> HTMLExporter:
-    """One exporter per process: template loading is the slow part of nbconvert."""
-    exporter = HTMLExporter(template_name="bulletin", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
-    return exporter
+def markdown_blocks(source: str) -> list[Block]:
+    """An analyst's Markdown cell as blocks: `#` lines are headings (# = 一、 level), other paragraphs are body text.
+
+    Inline emphasis marks are dropped (the official style has none); text stays plain, never HTML."""
+    blocks: list[Block] = []
+    lines: list[str] = []
+
+    def flush() -> None:
+        if lines:
+            blocks.append(Paragraph(_MD_INLINE.sub(r"\2", "".join(lines)), "note"))
+            lines.clear()
+
+    for raw in str(source).splitlines():
+        line = raw.strip()
+        match = _MD_HEADING.match(line)
+        if match:
+            flush()
+            blocks.append(Heading(_MD_INLINE.sub(r"\2", match.group(2).strip()), len(match.group(1))))
+        elif not line:
+            flush()
+        else:
+            lines.append(line)
+    flush()
+    return [typeset(b) for b in blocks]
 
 
-def warm_exporter() -> None:
-    """Load the page template now, so a batch worker pays for it at start-up rather than in its first bulletin."""
-    _exporter()
+def notebook_document(notebook: Any) -> Document:
+    """The bulletin's blocks in reading order: every kept cell's emitted blocks and Markdown text."""
+    blocks: list[Block] = []
+    for cell in notebook.cells:
+        if REMOVE_TAG in (cell.get("metadata", {}).get("tags") or []):
+            continue
+        if cell.get("cell_type") == "markdown":
+            blocks.extend(markdown_blocks(cell.get("source", "")))
+            continue
+        for output in cell.get("outputs", []) or []:
+            for data in (output.get("data") or {}).get(BLOCKS_MIMETYPE) or []:
+                blocks.append(from_json(dict(data)))
+    return Document(blocks)
 
 
-def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """The bulletin page of an executed notebook."""
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    return body
+def export_html(notebook: Any, title: str) -> str:
+    """The bulletin page of an executed notebook, rendered from its blocks."""
+    return render_page(notebook_document(notebook), title)
 
 
 def page_title(figures: dict) -> str | None:
@@ -43,26 +77,22 @@ def page_title(figures: dict) -> str | None:
     return f"{figures['district_name']}{figures['period_label']}政务服务工作{kind}"
 
 
-class BulletinExporter(HTMLExporter):
+class BulletinExporter(Exporter):
     """`jupyter nbconvert --to bulletin OUT.ipynb`: the official page of any executed bulletin notebook.
 
     Registered under the `nbconvert.exporters` entry point `bulletin`. Markdown prose is filled from the
     figures the notebook emitted (as `bulletin run` does), cells tagged `remove` and all code are left out,
-    and the title comes from the figures."""
+    and the page is rendered from the notebook's blocks like the runner's (title from the figures)."""
 
     export_from_notebook = "bulletin"
+    output_mimetype = "text/html"
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("template_name", "bulletin")
-        kwargs.setdefault("extra_template_basedirs", [str(TEMPLATES)])
-        super().__init__(**kwargs)
-        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
+    def _file_extension_default(self):
+        return ".html"
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        """The page: prose filled, then the bulletin template."""
+        """The page: prose filled, then the blocks rendered."""
+        nb, resources = super().from_notebook_node(nb, resources, **kw)
         nb = fill_notebook(nb)
-        resources = dict(resources or {})
-        title = page_title(figures_of(nb) or {})
-        if title:
-            resources["metadata"] = {**dict(resources.get("metadata") or {}), "name": title}
-        return super().from_notebook_node(nb, resources, **kw)
+        title = page_title(figures_of(nb) or {}) or (resources.get("metadata") or {}).get("name", "")
+        return export_html(nb, title), resources

@@ -86,9 +86,9 @@ def excerpted(f: dict[str, Any]) -> bool:
     return len((f.get("scores") or {}).get("ranking") or []) > BODY_ROWS_MAX
 
 
-def ranking_table(f: dict[str, Any], caption: str = "各单位绩效考核排名") -> list[Block]:
+def ranking_table(f: dict[str, Any], caption: str = "各单位绩效考核排名", *, full: bool = False) -> list[Block]:
     """The ranking: 排名, 单位, category subtotals (扣分/加分), 总分 (3 decimals) and, where the previous period was
-    scored, 上期排名 and 变化; over BODY_ROWS_MAX rows, the first and last EXCERPT_ROWS (full table in the 附件)."""
+    scored, 上期排名 and 变化; over BODY_ROWS_MAX rows, unless `full` (the 附件), the first and last EXCERPT_ROWS."""
     s = f.get("scores")
     if not s or not s.get("ranking"):
         return []
@@ -111,7 +111,7 @@ def ranking_table(f: dict[str, Any], caption: str = "各单位绩效考核排名
         header += [f"上期排名({s['previous']['period_label']})", "变化"]
         numeric.append(len(header) - 2)
     label = f"{f['period_label']}{caption}"
-    if len(rows) > BODY_ROWS_MAX:
+    if len(rows) > BODY_ROWS_MAX and not full:
         rows = rows[:EXCERPT_ROWS] + [["…"] * len(header)] + rows[-EXCERPT_ROWS:]
         label += f"(前{EXCERPT_ROWS}名和后{EXCERPT_ROWS}名,全部{len(s['ranking'])}个单位见附件)"
     return [table(header, rows, caption=label, role="data ranking", numeric=numeric)]

@@ -7,7 +7,8 @@ from collections import defaultdict
 from bulletin.run.batch_plan import Job, Outcome
 
 STAGE_LABELS = {"check": "参数校验", "kernel": "内核启动与通信", "setup": "导入与准备", "load": "载入数据",
-                "compute": "计算指标与得分", "cells": "图表与排版", "export": "导出网页与附件", "write": "写入文件"}
+                "compute": "计算指标与得分", "cells": "图表与排版", "export": "导出网页与附件", "docx": "生成Word",
+                "pdf": "生成PDF", "write": "写入文件"}
 
 
 def print_summary(outcomes: list[Outcome], profile: bool) -> None:

@@ -61,7 +61,7 @@ def children_start_quiet():
 
 def warm_up(inflight: Path | None = None, parent: int | None = None) -> None:
     """Worker start-up: die with the batch, ignore Ctrl-C, then load the kernel zygote and the HTML exporter once."""
-    from bulletin.document.html import warm_exporter
+    from bulletin.document.formats import warm
     from bulletin.run.prestart import start_warm_kernels
     from bulletin.run.runner import KERNEL, KERNEL_ARGUMENTS
 
@@ -76,7 +76,7 @@ def warm_up(inflight: Path | None = None, parent: int | None = None) -> None:
         signal.signal(signal.SIGTERM, on_terminate)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked while starting (children_start_quiet)
-    warm_exporter()
+    warm()  # the page, Word and PDF renderers with their fonts
     start_warm_kernels(KERNEL, KERNEL_ARGUMENTS)  # forked from a zygote, or (without fork) started ahead
 
 

@@ -80,6 +80,17 @@ def _key_figures(f: dict) -> str:
     return ";".join(parts)
 
 
+FORMAT_LINKS = (("docx", "Word"), ("pdf", "PDF"))
+
+
+def _format_links(entry: dict, out_dir: Path) -> list[dict]:
+    """The bulletin's Word and PDF files beside its page, where they exist: [{label, href}]."""
+    if entry["html"] is None:
+        return []
+    return [{"label": label, "href": entry["html"].with_suffix("." + ext).relative_to(out_dir).as_posix()}
+            for ext, label in FORMAT_LINKS if entry["html"].with_suffix("." + ext).exists()]
+
+
 def collect_regions(out_dir: Path) -> list[dict]:
     """One entry per regions/<region>/<period>/<kind>.json, by region, newest period first."""
     entries = []
@@ -112,7 +123,7 @@ def _region_row(entry: dict, out_dir: Path) -> dict:
                         "link": member.relative_to(out_dir).as_posix() if member.exists() else None})
     return {"name": name, "demo": bool(f.get("demo")), "label": label, "kind_label": KIND_LABELS[entry["kind"]],
             "title": f"{name}各县(市、区)政务服务工作{KIND_LABELS[entry['kind']]}({label})", "link": link,
-            "members": members, "figures": _key_figures(f)}
+            "members": members, "formats": _format_links(entry, out_dir), "figures": _key_figures(f)}
 
 
 def _row(entry: dict, out_dir: Path, names: dict[str, str]) -> dict:
@@ -130,7 +141,7 @@ def _row(entry: dict, out_dir: Path, names: dict[str, str]) -> dict:
             "title": f"{bulletin_title(name, entry['kind'])}({label})", "link": link, "status": status,
             "failed": bool(entry["failed"]),
             "reason": entry["failed"].strip().splitlines()[-1][:300] if entry["failed"] else "",
-            "figures": _key_figures(f)}
+            "formats": _format_links(entry, out_dir), "figures": _key_figures(f)}
 
 
 def render_index(out_dir: Path) -> str:

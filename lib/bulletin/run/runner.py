@@ -20,8 +20,11 @@ from bulletin.errors import DataError, ParamError, RenderError
 from bulletin.run.manifest import sha256_bytes
 from bulletin.run.outputs import bulletin_dir, publish
 from bulletin.figures.periods import parse_period
-from bulletin.document.html import export_html
 from bulletin.document.prose import fill_notebook
+from bulletin.document.docx import docx_bytes
+from bulletin.document.html import notebook_document
+from bulletin.document.page import render_page
+from bulletin.document.pdf import pdf_bytes
 from bulletin.document.builder import FIGURES_MIMETYPE, TIMINGS_MIMETYPE
 from bulletin.data.store import require_valid
 from bulletin.run.outputs import write_report_page
@@ -85,13 +88,13 @@ def run_bulletin(
     checked: bool = False,
     timings: dict[str, float] | None = None,
 ) -> RunResult:
-    """Render outputs/<district>/<period>/<kind>.{html,json,xlsx,ipynb}; nothing is written unless every step succeeds.
+    """Render outputs/<district>/<period>/<kind>.{html,docx,pdf,json,xlsx,ipynb}; nothing is written unless every step succeeds.
 
     warm: fork the kernel from this process's pre-imported zygote (batch workers) instead of starting
     a fresh interpreter; the bulletin is the same byte for byte. checked: the caller has already
     validated the params and data (a batch does it once per district). timings, if given, receives
     the seconds spent per stage (see batch.STAGE_LABELS: check, kernel, setup, load, compute, cells,
-    export, write)."""
+    export, docx, pdf, write)."""
     clock = _Stopwatch(timings)
     data_dir, params_dir, out_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(out_dir).resolve()
     district, period, kind = check_parameters(district, period, kind, params_dir)
@@ -119,24 +122,32 @@ def run_bulletin(
     executed = fill_notebook(executed, f"通报笔记本 {notebook.name} ")  # Markdown prose -> paragraph blocks
     figures = _figures_of(executed)
     title = bulletin_title(settings.name, kind, parse_period(period).label)
-    files = bulletin_files(executed, kind, title, figures, workbook_bytes)
-    clock.lap("export")
+    files = bulletin_files(executed, kind, title, figures, workbook_bytes, clock)
     written = publish(bulletin_dir(out_dir, district, period), files, root=out_dir)
     clock.lap("write")
     digests = {name: sha256_bytes(data) for name, data in files.items()}
     return RunResult(district, period, kind, tuple(written), figures, digests)
 
 
-def bulletin_files(executed: nbformat.NotebookNode, kind: str, title: str, figures: dict, workbook) -> dict[str, bytes]:
-    """Every file of one bulletin (district or regional) from its executed notebook: <kind>.html, .json, .xlsx, .ipynb."""
-    html = export_html(executed, title)
+def bulletin_files(executed: nbformat.NotebookNode, kind: str, title: str, figures: dict, workbook,
+                   clock: "_Stopwatch | None" = None) -> dict[str, bytes]:
+    """Every file of one bulletin (district or regional) from its executed notebook: <kind>.html, .json, .xlsx,
+    .ipynb, .docx and .pdf; the page, the Word file and the PDF all render the notebook's one Document."""
+    clock = clock or _Stopwatch(None)
+    document = notebook_document(executed)
     _strip_volatile(executed)
-    return {
-        f"{kind}.html": html.encode("utf-8"),
+    files = {
+        f"{kind}.html": render_page(document, title).encode("utf-8"),
         f"{kind}.json": (json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
         f"{kind}.xlsx": workbook(figures),
         f"{kind}.ipynb": (nbformat.writes(executed) + "\n").encode("utf-8"),
     }
+    clock.lap("export")
+    files[f"{kind}.docx"] = _formatted("Word", docx_bytes, document, title)
+    clock.lap("docx")
+    files[f"{kind}.pdf"] = _formatted("PDF", pdf_bytes, document, title)
+    clock.lap("pdf")
+    return files
 
 
 def run_region(
@@ -168,16 +179,29 @@ def run_region(
     notebook = Path(notebooks_dir or default_notebooks_dir()) / "regional.ipynb"
     if not notebook.exists():
         raise ParamError(f"找不到地区通报模板笔记本 {notebook}。")
-    parameters = {"region": region, "period": text, "kind": kind, "data_dir": str(data_dir),
-                  "params_dir": str(params_dir)}
-    executed = _execute(notebook, parameters, warm)
+    root = Path(os.path.commonpath([data_dir, params_dir]))  # the kernel runs in the project folder, as a district's
+    parameters = {"region": region, "period": text, "kind": kind,
+                  "data_dir": Path(os.path.relpath(data_dir, root)).as_posix(),
+                  "params_dir": Path(os.path.relpath(params_dir, root)).as_posix()}
+    executed = _execute(notebook, parameters, warm, cwd=root)
     _take_timings(executed)
+    executed = fill_notebook(executed, f"地区通报笔记本 {notebook.name} ")  # Markdown prose -> paragraph blocks
     figures = _figures_of(executed)
     title = f"{settings.name}{parse_period(text).label}各县(市、区)政务服务工作{KIND_LABELS[kind]}"
     files = bulletin_files(executed, kind, title, figures, regional_workbook_bytes)
-    written = publish(region_dir(out_dir, region, text), files)
+    written = publish(region_dir(out_dir, region, text), files, root=out_dir)
     digests = {name: sha256_bytes(data) for name, data in files.items()}
     return RunResult(f"{REGIONS_FOLDER}/{region}", text, kind, tuple(written), figures, digests)
+
+
+def _formatted(label: str, render, document, title: str) -> bytes:
+    """One more format of the document; a failure is a RenderError in Chinese and nothing is published."""
+    try:
+        return render(document, title)
+    except RenderError:
+        raise
+    except Exception as exc:  # a layout engine's own error: the user gets the reason, not a traceback
+        raise RenderError(f"生成 {label} 文件失败:{type(exc).__name__}: {exc}。本次未生成通报,原有文件保持不变。") from None
 
 
 def check_inputs(district: str, data_dir: Path, params_dir: Path, out_dir: Path) -> None:
