@@ -4,6 +4,7 @@ regional bulletin per region x period x kind, published like a district's under 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,8 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
         # Several: in worker processes with a warm kernel zygote each (as district batches), so every bulletin's
         # kernel is forked ready instead of started; spawn, not fork, for the same reason as batch.LocalPool.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max(1, min(jobs, len(wanted))), mp_context=context, initializer=_warm) as pool:
+        with ProcessPoolExecutor(max(1, min(jobs, len(wanted))), mp_context=context, initializer=_warm,
+                                 initargs=(os.getpid(),)) as pool:
             done = list(pool.map(render_region_job, wanted, [dirs] * len(wanted), [True] * len(wanted)))
     else:
         done = [render_region_job(job, dirs, False) for job in wanted]
@@ -116,10 +118,11 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
     return outcomes
 
 
-def _warm() -> None:
-    from bulletin.run.batch import warm_up
+def _warm(parent: int) -> None:
+    """Worker start-up as a district batch's: die with this process, ignore Ctrl-C, warm kernels."""
+    from bulletin.run.batch_work import warm_up
 
-    warm_up()
+    warm_up(parent=parent)
 
 
 def render_region_job(job: tuple[str, str, str], dirs: tuple[Path, Path, Path, Path], warm: bool

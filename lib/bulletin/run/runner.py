@@ -170,7 +170,7 @@ def run_region(
         raise ParamError(f"找不到地区通报模板笔记本 {notebook}。")
     parameters = {"region": region, "period": text, "kind": kind, "data_dir": str(data_dir),
                   "params_dir": str(params_dir)}
-    executed = _execute(notebook, parameters, warm)
+    executed = _execute(notebook, parameters, warm, cwd=Path(os.path.commonpath([data_dir, params_dir])))
     _take_timings(executed)
     figures = _figures_of(executed)
     title = f"{settings.name}{parse_period(text).label}各县(市、区)政务服务工作{KIND_LABELS[kind]}"
