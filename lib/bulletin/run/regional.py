@@ -111,6 +111,8 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
         outcome = RegionOutcome(*job, message)
         if digests is not None:
             manifest.record(outcome.key, wanted[job], _folder(out_dir, job), digests, {})
+        else:  # the index marks it (and keeps showing an earlier good version, if any), as for a district
+            manifest.record_failure(outcome.key, message)
         echo(f"地区通报 {outcome.key}:" + ("已生成" if outcome.ok else f"失败——{outcome.message}"))
         outcomes.append(outcome)
     if done:
@@ -136,6 +138,8 @@ def render_region_job(job: tuple[str, str, str], dirs: tuple[Path, Path, Path, P
                             notebooks_dir=notebooks_dir, warm=warm)
     except BulletinError as exc:
         return str(exc), None
+    except Exception as exc:  # noqa: BLE001 - one region's crash is its failure, never the batch's
+        return f"渲染出错:{type(exc).__name__}: {exc}", None
     return None, result.digests
 
 
