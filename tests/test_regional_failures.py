@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -14,9 +15,9 @@ from bulletin.run.manifest import Manifest
 KEY = "regions/shili/2024-06/monthly"
 
 
-def _region_outputs(out: Path) -> Path:
+def _region_outputs(out: Path, exist_ok: bool = False) -> Path:
     folder = out / "regions" / "shili" / "2024-06"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=exist_ok)
     (folder / "monthly.json").write_text(json.dumps({"region_name": "示例市", "period_label": "2024年6月",
                                                      "members": []}), encoding="utf-8")
     (folder / "monthly.html").write_text("<html></html>", encoding="utf-8")
@@ -86,3 +87,35 @@ def test_batch_records_a_failed_region_and_clears_it_once_rendered(project: Path
     monkeypatch.setattr(runner, "run_region", lambda *a, **k: Done())
     render_regions(("shili",), ("2024-06",), ("monthly",), **dirs, echo=lambda *_: None)
     assert Manifest.load(out).failures() == {}
+
+
+def test_a_regional_wording_override_makes_the_region_render_again(project: Path, tmp_path: Path, monkeypatch):
+    """Adding params/wording/regional/<name>.j2 changes the region's inputs, so the batch renders it again."""
+    import bulletin.run.runner as runner
+    from bulletin.run.regional import render_regions
+
+    out = tmp_path / "outputs"
+
+    class Done:
+        digests = {"monthly.json": hashlib.sha256(b"{}").hexdigest()}
+
+    def render(*args, **kwargs):
+        calls.append(args)
+        _region_outputs(out, exist_ok=True).joinpath("monthly.json").write_bytes(b"{}")
+        return Done()
+
+    calls = []
+    monkeypatch.setattr(runner, "run_region", render)
+    dirs = {"data_dir": project / "data", "params_dir": project / "params", "out_dir": out,
+            "notebooks_dir": ROOT / "notebooks"}
+    render_regions(("shili",), ("2024-06",), ("monthly",), **dirs, echo=lambda *_: None)
+    render_regions(("shili",), ("2024-06",), ("monthly",), **dirs, echo=lambda *_: None)
+    assert len(calls) == 1  # nothing changed: skipped
+    override = project / "params" / "wording" / "regional" / "named.j2"
+    override.parent.mkdir(parents=True)
+    try:
+        override.write_text("{{ named.reason }}", encoding="utf-8")
+        render_regions(("shili",), ("2024-06",), ("monthly",), **dirs, echo=lambda *_: None)
+    finally:
+        override.unlink()
+    assert len(calls) == 2

@@ -154,6 +154,7 @@ def _inputs(manifest, region, job: tuple[str, str, str], data_dir: Path, params_
     """Hash of what a regional bulletin reads: its region file, each member's params and store fingerprint (or why
     it has none), the scheme, the calendar, the notebook and the code."""
     from bulletin.data.store import fingerprint
+    from bulletin.document.wording import override_files
 
     files: list[tuple[str, Path | None]] = [("region", params_dir / REGIONS_FOLDER / f"{region.id}.yaml"),
                                             ("notebook", notebooks_dir / "regional.ipynb")]
@@ -162,5 +163,8 @@ def _inputs(manifest, region, job: tuple[str, str, str], data_dir: Path, params_
     calendar = params_dir / "calendar.yaml"
     files.append(("calendar", calendar if calendar.is_file() else None))
     files += [(f"district:{d}", params_dir / "districts" / f"{d}.yaml") for d in region.districts]
+    wording = set(override_files(params_dir, region.id))  # the region's, its kinds' and every region's templates
+    wording.update(p for p in (params_dir / "wording" / "regional").rglob("*.j2") if p.is_file())
+    files += [(p.relative_to(params_dir).as_posix(), p) for p in sorted(wording)]
     members = {d: problems.get(d) or fingerprint(data_dir, d) for d in region.districts}
     return manifest.inputs_hash(files, {"region": job[0], "period": job[1], "kind": job[2], "members": members})
