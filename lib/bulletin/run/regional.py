@@ -53,7 +53,7 @@ def aggregate_members(districts: list[str], data_dir: Path, params_dir: Path, *,
     local processes, or in this one. {district: None, or why it has none}."""
     args = [(d, str(Path(data_dir).resolve()), str(Path(params_dir).resolve())) for d in districts]
     if scheduler is not None:
-        from bulletin.run.batch import DaskPool
+        from bulletin.run.batch_pools import DaskPool
 
         pool = DaskPool(scheduler)
         try:
