@@ -161,7 +161,7 @@ def _run_region(region: str, period: str, kind: Optional[str], data_dir: Path, p
                 notebooks_dir: Path) -> None:
     """One region's bulletins for the period: the kind given, or every kind the region enables that fits the period."""
     from bulletin.config import check_kind, kind_fits
-    from bulletin.region import load_region
+    from bulletin.region import REGIONS_FOLDER, load_region
     from bulletin.run.regional import aggregate_members
     from bulletin.run.runner import run_region
 
@@ -177,6 +177,7 @@ def _run_region(region: str, period: str, kind: Optional[str], data_dir: Path, p
                             notebooks_dir=notebooks_dir)
         for path in result.files:
             typer.echo(f"已生成:{path}")
+        _forget_failure(out_dir, f"{REGIONS_FOLDER}/{region}/{result.period}/{k}")
 
 
 def _forget_failure(out_dir: Path, key: str) -> None:

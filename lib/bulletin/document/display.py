@@ -69,6 +69,12 @@ def join_names(names: list[str], sep: str = "、") -> str:
     return sep.join(str(n) for n in names)
 
 
+def names_of(ids: list[str], rows: dict) -> str:
+    """The names of these ids in `rows` (id -> row with a `name`), joined the Chinese way (a regional bulletin's
+    district ids -> 云河区、东山县)."""
+    return join_names([rows[i]["name"] for i in ids])
+
+
 def rate_change(diff: float | None) -> str:
     """A difference of two rates (as a fraction, 0.002) in percentage points: 增加0.2个百分点 / 持平; empty where undefined."""
     return point_change_phrase(diff, 0.0) if diff is not None else ""
@@ -124,6 +130,7 @@ FILTERS = {
     "point_change": point_change_phrase,  # {{ this|point_change(base) }} -> 增加0.2个百分点
     "rate_change": rate_change,  # {{ cases.vs_previous.on_time_rate|rate_change }} -> 减少0.32个百分点
     "names": join_names,  # {{ scores.top3|names }} -> 公安局、残疾人联合会、不动产登记中心
+    "names_of": names_of,  # {{ attention.overdue|names_of(districts) }} -> 云河区、东山县 (regional: ids -> names)
     "ordinal": ordinal,  # {{ 12|ordinal }} -> 十二
     "listing": listing,  # {{ cases.by_township|listing }} -> 东湖街道434件、云岭镇399件; listing('人次', 8)
 }

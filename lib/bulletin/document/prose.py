@@ -22,10 +22,13 @@ space). Markdown markup is not interpreted: what the analyst writes is what the 
 from __future__ import annotations
 
 import copy
+import json
+import logging
 import re
 from typing import Any
 
 import nbformat
+from nbconvert.utils.exceptions import ConversionException
 
 from bulletin.document.markup import blocks_html
 from bulletin.document.model import BLOCKS_MIMETYPE, Paragraph, to_json
@@ -38,8 +41,26 @@ FIGURES_MIMETYPE = "application/vnd.bulletin.figures+json"  # as document.builde
 _PLACEHOLDER = re.compile(r"{{|{%|{#")
 
 
-class ProseError(BulletinError):
-    """A Markdown paragraph of a notebook could not be filled (bad placeholder, unknown figure)."""
+class ProseError(BulletinError, ConversionException):
+    """A Markdown paragraph of a notebook could not be filled (bad placeholder, unknown figure).
+
+    Also nbconvert's ConversionException: `jupyter nbconvert --to bulletin` then reports it as a failed
+    conversion (exit 1) instead of crashing, and `_ProseMessageOnly` makes that report the Chinese message alone."""
+
+
+class _ProseMessageOnly(logging.Filter):
+    """nbconvert logs a failed conversion with its traceback; for a ProseError, the message says all: keep it only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ProseError):
+            record.msg, record.args = f"{record.getMessage()}:{error}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+# The logger of `jupyter nbconvert` (traitlets names an application's logger after its class).
+logging.getLogger("NbConvertApp").addFilter(_ProseMessageOnly())
 
 
 def render(source: str, figures: dict[str, Any], *, name: str) -> str:
@@ -67,8 +88,8 @@ def figures_of(notebook: nbformat.NotebookNode) -> dict[str, Any] | None:
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if FIGURES_MIMETYPE in data:
-                return dict(data[FIGURES_MIMETYPE])
+            if FIGURES_MIMETYPE in data:  # plain dicts, so a message about a figure never names NotebookNode
+                return json.loads(json.dumps(data[FIGURES_MIMETYPE]))
     return None
 
 

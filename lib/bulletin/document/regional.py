@@ -15,6 +15,7 @@ from bulletin.document import charts
 from bulletin.document.attachments import COUNT_FMT, RATE_FMT, SCORE_FMT, _sheet, reproducible_xlsx
 from bulletin.document.builder import Bulletin, project_root
 from bulletin.document.model import AttachmentNote, Heading
+from bulletin.document.wording import Wording
 from bulletin.errors import BulletinError, DataError
 from bulletin.figures.aggregates import Aggregates, district_aggregates
 from bulletin.figures.compute import issue_date
@@ -121,7 +122,8 @@ def open_region(region: str, period: str, kind: str, data_dir: str | Path, param
     figures["issue_date"] = figures["notes"].pop("date", None) or issue_date(calendar, parsed)
     timings = {"load": loaded - started, "compute": time.perf_counter() - loaded}
     return RegionalBulletin(settings, scheme, parsed, kind, Tables(), figures, timings=timings,
-                            member_kinds={d: s.kinds for d, s in members.items()})
+                            member_kinds={d: s.kinds for d, s in members.items()},
+                            wording=Wording(Path(params_dir), settings.id, kind))
 
 
 def region_dir(out_dir: Path, region: str, period: str) -> Path:

@@ -311,10 +311,11 @@ DEFAULT = Wording()
 def warm() -> None:
     """Check and compile every package template once (the kernel zygote calls this before forking kernels)."""
     env = DEFAULT.environment()
-    for path in sorted(PACKAGE_DIR.glob(f"*{SUFFIX}")):
+    for path in sorted(PACKAGE_DIR.rglob(f"*{SUFFIX}")):  # regional/<name>.j2 too
+        name = path.relative_to(PACKAGE_DIR).with_suffix("").as_posix()
         source = path.read_text(encoding="utf-8")
-        _check_tags(env, source, path.stem, str(path))
-        env.get_template(path.stem)
+        _check_tags(env, source, name, str(path))
+        env.get_template(name)
 
 
 def render_template(name: str, figures: dict[str, Any], wording: Wording | None = None, **context: Any) -> str:

@@ -277,7 +277,9 @@ def regional_figures(
         "satisfaction_mode": mode,
         "satisfaction_definition": SATISFACTION_LABELS[mode],
         "members": members,
+        "member_count": len(members),
         "included": [d for d in members if d in aggregates],
+        "included_count": sum(1 for d in members if d in aggregates),
         "failed": {d: failed[d] for d in members if d in failed},
         "missing_tables": missing_tables,
     }
@@ -320,6 +322,7 @@ def regional_figures(
     figures["districts"] = districts
     figures["ranking"] = _ranking_order(districts, "score" if scores else "completion_rate")
     figures["named"] = _named(figures, scores)
+    figures["attention"] = _attention(figures)
     figures["trend"] = _trend(aggregates, members, period)
     figures["notes"] = region.notes_for(period)
     return clean(figures)
@@ -395,10 +398,32 @@ def _named(figures: dict[str, Any], scores: dict[str, float] | None) -> dict[str
             "lagging": sorted(d for d, v in shown.items() if v == bottom), "reason": None}
 
 
+def _attention(figures: dict[str, Any]) -> dict[str, Any]:
+    """The districts the text names for action (ids, member order unless said): below the region's 办结率, with
+    超期未办 (also most first), 差评 not all rectified, 投诉 not all resolved; `points` lists which of these (and
+    `failed`) the 存在问题 paragraph states, in its order."""
+    rows = {d: r for d, r in figures["districts"].items() if r["status"] == "ok"}
+    region_rate = (figures.get("cases") or {}).get("completion_rate")
+    out = {
+        "below_completion": [d for d, r in rows.items() if region_rate is not None and r["completion_rate"] is not None
+                             and r["completion_rate"] < region_rate],
+        "overdue": [d for d, r in rows.items() if r.get("overdue_open")],
+        "overdue_most_first": sorted((d for d, r in rows.items() if r.get("overdue_open")),
+                                     key=lambda d: (-rows[d]["overdue_open"], rows[d]["name"])),
+        "unrectified": [d for d, r in rows.items() if r.get("rectified_rate") is not None and r["rectified_rate"] < 1],
+        "unresolved": [d for d, r in rows.items() if r.get("complaints_resolved_rate") is not None
+                       and r["complaints_resolved_rate"] < 1],
+        "failed": list(figures["failed"]),
+    }
+    out["points"] = [k for k in ("below_completion", "overdue", "unrectified", "unresolved", "failed") if out[k]]
+    return out
+
+
 def _trend(aggregates: dict[str, Aggregates], members: list[str], period: Period) -> dict[str, Any]:
     """Received and completed-in-month cases per month and district (the small-multiples chart)."""
     months = trend_months(period)
-    out: dict[str, Any] = {"months": [m.text for m in months], "districts": {}}
+    out: dict[str, Any] = {"months": [m.text for m in months], "from_label": months[0].label,
+                           "to_label": months[-1].label, "districts": {}}
     for d in members:
         frame = aggregates[d].cases if d in aggregates else None
         if frame is None:
@@ -410,4 +435,5 @@ def _trend(aggregates: dict[str, Aggregates], members: list[str], period: Period
         same = keep & (done == month)
         completed = np.bincount(month[same] - first, weights=n[same], minlength=len(months))
         out["districts"][d] = {"received": [int(v) for v in received], "completed": [int(v) for v in completed]}
+    out["has_cases"] = any(sum(v["received"]) for v in out["districts"].values())
     return out

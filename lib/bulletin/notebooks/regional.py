@@ -36,34 +36,35 @@ b.emit_figures()
 
 # %%
 b.title_block()
-b.show(rn.intro(f, b.scheme.name if b.scheme else None) + rn.coverage(f))
+w = b.wording
+b.show(rn.intro(f, b.scheme.name if b.scheme else None, wording=w) + rn.coverage(f, wording=w))
 
 # %%
-b.section("总体情况", rn.overview(f))
+b.section("总体情况", rn.overview(f, wording=w))
 
 # %%
-b.section("各县(市、区)排名", rn.ranking_intro(f) + rn.ranking_table(f))
+b.section("各县(市、区)排名", rn.ranking_intro(f, wording=w) + rn.ranking_table(f))
 b.rank_chart("各县(市、区)各项指标名次(颜色越深名次越前)")
 b.ranking_chart("各县(市、区)综合得分")
 
 # %%
-b.section("先进与后进", rn.named(f, b.period_word))
+b.section("先进与后进", rn.named(f, b.period_word, wording=w))
 
 # %%
-b.section("好差评及差评整改情况", rn.evaluations(f))
+b.section("好差评及差评整改情况", rn.evaluations(f, wording=w))
 
 # %%
-b.section("超期未办情况", rn.overdue(f))
+b.section("超期未办情况", rn.overdue(f, wording=w))
 
 # %%
-b.section("投诉办理情况", rn.complaints(f))
+b.section("投诉办理情况", rn.complaints(f, wording=w))
 
 # %%
-b.section("各县(市、区)办件趋势", rn.trend_note(f))
+b.section("各县(市、区)办件趋势", rn.trend_note(f, wording=w))
 b.trend_panels("各县(市、区)每月办件受理与办结情况(同一纵轴)")
 
 # %%
-b.section("存在问题", rn.problems(f))
+b.section("存在问题", rn.problems(f, wording=w))
 b.section("下步工作安排", rn.note(f, "next_steps"))
 
 # %%

@@ -94,6 +94,7 @@ def _format_links(entry: dict, out_dir: Path) -> list[dict]:
 def collect_regions(out_dir: Path) -> list[dict]:
     """One entry per regions/<region>/<period>/<kind>.json, by region, newest period first."""
     entries = []
+    failures = {k: v for k, v in Manifest.load(out_dir).failures().items() if k.startswith(f"{REGIONS_FOLDER}/")}
     for path in sorted(Path(out_dir).glob(f"{REGIONS_FOLDER}/*/*/*.json")):
         if path.stem not in KIND_LABELS:
             continue
@@ -103,7 +104,13 @@ def collect_regions(out_dir: Path) -> list[dict]:
             figures = {}
         html = path.with_suffix(".html")
         entries.append({"path": path, "html": html if html.exists() else None, "kind": path.stem, "figures": figures,
-                        "region": path.parent.parent.name, "period": path.parent.name})
+                        "region": path.parent.parent.name, "period": path.parent.name,
+                        "failed": failures.pop(path.relative_to(out_dir).with_suffix("").as_posix(), None)})
+    for key, message in failures.items():  # failed with no earlier good version
+        parts = key.split("/")
+        if len(parts) == 4 and parts[3] in KIND_LABELS:
+            entries.append({"path": None, "html": None, "kind": parts[3], "figures": {}, "region": parts[1],
+                            "period": parts[2], "failed": message})
     entries.sort(key=lambda e: KINDS_ORDER[e["kind"]])
     entries.sort(key=lambda e: _recency(e["period"]), reverse=True)
     entries.sort(key=lambda e: e["region"])
@@ -123,7 +130,9 @@ def _region_row(entry: dict, out_dir: Path) -> dict:
                         "link": member.relative_to(out_dir).as_posix() if member.exists() else None})
     return {"name": name, "demo": bool(f.get("demo")), "label": label, "kind_label": KIND_LABELS[entry["kind"]],
             "title": f"{name}各县(市、区)政务服务工作{KIND_LABELS[entry['kind']]}({label})", "link": link,
-            "members": members, "formats": _format_links(entry, out_dir), "figures": _key_figures(f)}
+            "members": members, "formats": _format_links(entry, out_dir), "figures": _key_figures(f), "failed": bool(entry.get("failed")),
+            "reason": entry.get("failed") or "",
+            "status": ("最近一次更新失败,仍为上次的版本" if link else "生成失败") if entry.get("failed") else "已生成"}
 
 
 def _row(entry: dict, out_dir: Path, names: dict[str, str]) -> dict:

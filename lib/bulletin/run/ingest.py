@@ -7,6 +7,8 @@ so memory stays bounded by the largest district and the parent never holds the d
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from bulletin.errors import BulletinError
 from bulletin.data.store import STORE_DIR, ensure_store, stored_rows
 from bulletin.data.tables import TABLE_NAMES
 from bulletin.data.validation import Report
+from bulletin.run.batch_work import STOP_SIGNALS, children_start_quiet, die_with_parent
 from bulletin.vocabulary import ID_PATTERN
 
 
@@ -81,7 +84,26 @@ def ingest_many(data_dir: Path, districts: Sequence[str], jobs: int = 2) -> Iter
         return
     # spawn, not fork: Arrow's thread pools do not survive a fork of a process that already used them.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(districts)), mp_context=context) as pool:
-        futures = [pool.submit(ingest_district, Path(data_dir), d) for d in districts]
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(districts)), mp_context=context,
+                               initializer=_worker_start, initargs=(os.getpid(),))
+    finished = False
+    try:
+        with children_start_quiet():  # a worker interrupted while it starts prints no traceback
+            futures = [pool.submit(ingest_district, Path(data_dir), d) for d in districts]
         for future in as_completed(futures):
             yield future.result()
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C, or the caller stopped reading: don't wait for the districts in flight
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _worker_start(parent: int) -> None:
+    """An ingest worker's start-up: it dies with the ingest process however that ends (even SIGKILL), and leaves
+    Ctrl-C to it (as a batch worker, see run.batch_work)."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked while starting (children_start_quiet)

@@ -4,6 +4,7 @@ regional bulletin per region x period x kind, published like a district's under 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ def aggregate_members(districts: list[str], data_dir: Path, params_dir: Path, *,
     local processes, or in this one. {district: None, or why it has none}."""
     args = [(d, str(Path(data_dir).resolve()), str(Path(params_dir).resolve())) for d in districts]
     if scheduler is not None:
-        from bulletin.run.batch import DaskPool
+        from bulletin.run.batch_pools import DaskPool
 
         pool = DaskPool(scheduler)
         try:
@@ -100,7 +101,8 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
         # Several: in worker processes with a warm kernel zygote each (as district batches), so every bulletin's
         # kernel is forked ready instead of started; spawn, not fork, for the same reason as batch.LocalPool.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max(1, min(jobs, len(wanted))), mp_context=context, initializer=_warm) as pool:
+        with ProcessPoolExecutor(max(1, min(jobs, len(wanted))), mp_context=context, initializer=_warm,
+                                 initargs=(os.getpid(),)) as pool:
             done = list(pool.map(render_region_job, wanted, [dirs] * len(wanted), [True] * len(wanted)))
     else:
         done = [render_region_job(job, dirs, False) for job in wanted]
@@ -109,6 +111,8 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
         outcome = RegionOutcome(*job, message)
         if digests is not None:
             manifest.record(outcome.key, wanted[job], _folder(out_dir, job), digests, {})
+        else:  # the index marks it (and keeps showing an earlier good version, if any), as for a district
+            manifest.record_failure(outcome.key, message)
         echo(f"地区通报 {outcome.key}:" + ("已生成" if outcome.ok else f"失败——{outcome.message}"))
         outcomes.append(outcome)
     if done:
@@ -116,10 +120,11 @@ def render_regions(regions: tuple[str, ...], periods: tuple[str, ...], kinds: tu
     return outcomes
 
 
-def _warm() -> None:
-    from bulletin.run.batch import warm_up
+def _warm(parent: int) -> None:
+    """Worker start-up as a district batch's: die with this process, ignore Ctrl-C, warm kernels."""
+    from bulletin.run.batch_work import warm_up
 
-    warm_up()
+    warm_up(parent=parent)
 
 
 def render_region_job(job: tuple[str, str, str], dirs: tuple[Path, Path, Path, Path], warm: bool
@@ -133,6 +138,8 @@ def render_region_job(job: tuple[str, str, str], dirs: tuple[Path, Path, Path, P
                             notebooks_dir=notebooks_dir, warm=warm)
     except BulletinError as exc:
         return str(exc), None
+    except Exception as exc:  # noqa: BLE001 - one region's crash is its failure, never the batch's
+        return f"渲染出错:{type(exc).__name__}: {exc}", None
     return None, result.digests
 
 
@@ -147,6 +154,7 @@ def _inputs(manifest, region, job: tuple[str, str, str], data_dir: Path, params_
     """Hash of what a regional bulletin reads: its region file, each member's params and store fingerprint (or why
     it has none), the scheme, the calendar, the notebook and the code."""
     from bulletin.data.store import fingerprint
+    from bulletin.document.wording import override_files
 
     files: list[tuple[str, Path | None]] = [("region", params_dir / REGIONS_FOLDER / f"{region.id}.yaml"),
                                             ("notebook", notebooks_dir / "regional.ipynb")]
@@ -155,5 +163,8 @@ def _inputs(manifest, region, job: tuple[str, str, str], data_dir: Path, params_
     calendar = params_dir / "calendar.yaml"
     files.append(("calendar", calendar if calendar.is_file() else None))
     files += [(f"district:{d}", params_dir / "districts" / f"{d}.yaml") for d in region.districts]
+    wording = set(override_files(params_dir, region.id))  # the region's, its kinds' and every region's templates
+    wording.update(p for p in (params_dir / "wording" / "regional").rglob("*.j2") if p.is_file())
+    files += [(p.relative_to(params_dir).as_posix(), p) for p in sorted(wording)]
     members = {d: problems.get(d) or fingerprint(data_dir, d) for d in region.districts}
     return manifest.inputs_hash(files, {"region": job[0], "period": job[1], "kind": job[2], "members": members})
