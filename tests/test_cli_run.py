@@ -20,7 +20,7 @@ def test_run_without_kind_renders_the_kinds_that_fit_and_the_index(tmp_path: Pat
     result = CliRunner().invoke(app, cli_args(root, "run", "--district", DISTRICT, "--period", "2024-06"))
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (root / "outputs" / DISTRICT / "2024-06").iterdir())
-    assert written == ["monthly.html", "monthly.ipynb", "monthly.json", "monthly.xlsx"]
+    assert written == ["monthly.docx", "monthly.html", "monthly.ipynb", "monthly.json", "monthly.pdf", "monthly.xlsx"]
     assert "2024-06/monthly.html" in (root / "outputs" / "index.html").read_text(encoding="utf-8")
     notebook = (root / "outputs" / DISTRICT / "2024-06" / "monthly.ipynb").read_text(encoding="utf-8")
     assert str(root) not in notebook  # folders recorded relative to the project

@@ -374,11 +374,11 @@ def test_cli_renders_the_regional_bulletin(demo: Path, tmp_path: Path):
                                               "monthly"))
     assert result.exit_code == 0, result.output
     folder = root / "outputs" / "regions" / "shili" / "2024-06"
-    assert sorted(p.name for p in folder.iterdir()) == ["monthly.html", "monthly.ipynb", "monthly.json", "monthly.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == ["monthly.docx", "monthly.html", "monthly.ipynb", "monthly.json", "monthly.pdf", "monthly.xlsx"]
     figures = json.loads((folder / "monthly.json").read_text(encoding="utf-8"))
     assert set(figures["districts"]) == {"yunhe", "tongshan", "lanxi"} and figures["cases"]["received"] > 0
     html = (folder / "monthly.html").read_text(encoding="utf-8")
-    assert "各县(市、区)排名" in html and "好评率口径" in html and "<script" not in html
+    assert "各县（市、区）排名" in html and "好评率口径" in html and "<script" not in html
     assert "regions/shili/2024-06/monthly.html" in (root / "outputs" / "index.html").read_text(encoding="utf-8")
 
 

@@ -107,7 +107,7 @@ def test_nbconvert_to_bulletin_writes_the_page(executed: Path, project: Path, tm
                    if "application/vnd.bulletin.figures+json" in o.get("data", {}))
     assert f"<p>本月共受理办件{figures['cases']['received']}件,&lt;b&gt;请留意&lt;/b&gt;。</p>" in page
     assert "<p>云河区将继续努力。</p>" in page
-    assert page.index("将继续努力") < page.index("<p>魔法段落:办结率") < page.index("一、总体运行情况")
+    assert page.index("将继续努力") < page.index("<p>魔法段落：办结率") < page.index("一、总体运行情况")
     assert "{{" not in page and "open_bulletin" not in page and "Run top to bottom" not in page
 
 

@@ -35,7 +35,7 @@ def test_district_override_changes_its_sentence_and_escapes_data(project: Path, 
         result = _run(project, tmp_path / "out")
         assert result.exit_code == 0, result.output
         page = (tmp_path / "out" / DISTRICT / PERIOD / "monthly.html").read_text(encoding="utf-8")
-        assert "现将2024年6月情况通报如下&lt;b&gt;&amp;:受理" in page and "<b>&" not in page
+        assert "现将2024年6月情况通报如下&lt;b&gt;&amp;：受理" in page and "<b>&" not in page
     finally:
         override.unlink()
 

@@ -297,7 +297,9 @@ def preview(
     """在本机预览一期通报:笔记本、参数、措辞模板或数据一经保存即重新生成,浏览器页面自动刷新(Ctrl-C 停止)。"""
     from bulletin.config import check_id, check_kind
     from bulletin.run.preview import Preview
+    from bulletin.run.runner import default_notebooks_dir
 
+    notebooks_dir = notebooks_dir or default_notebooks_dir()
     check_id(district)
     check_kind(kind)
     try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulletin.config import KINDS, RESERVED_DISTRICT_IDS, SATISFACTION_MODES, check_id, load_district
+from bulletin.config import KINDS, RESERVED_DISTRICT_IDS, SATISFACTION_MODES, check_doc_number_pattern, check_id, load_district
 from bulletin.errors import ConfigError, ParamError
 from bulletin.figures.periods import Period, parse_period
 from bulletin.yamlio import load_yaml
@@ -37,6 +37,8 @@ class Region:
     doc_numbers: dict[str, str] = field(default_factory=dict)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     demo: bool = False
+    cc: str = ""  # 抄送 of the 版记
+    printed_by: str = ""  # 印发机关 of the 版记
 
     def notes_for(self, period: Period) -> dict[str, str]:
         """Analyst notes (problems, next_steps, date) written for this period, if any."""
@@ -99,6 +101,8 @@ def load_region(params_dir: Path, region: str) -> Region:
         doc_numbers=_doc_numbers(raw.get("doc_numbers"), path),
         notes=_notes(raw.get("notes"), path),
         demo=raw.get("demo") is True,
+        cc="，".join(str(v) for v in raw["cc"]) if isinstance(raw.get("cc"), list) else str(raw.get("cc") or ""),
+        printed_by=str(raw.get("printed_by") or ""),
     )
 
 
@@ -139,7 +143,7 @@ def _doc_numbers(value: Any, path: Path) -> dict[str, str]:
         return {}
     if not isinstance(value, dict) or any(k not in KINDS for k in value):
         raise ConfigError(f"{path}:doc_numbers 应为 通报类型: 文号格式 的映射,如 monthly: \"示政服〔{{year}}〕{{n}}号\"。")
-    return {str(k): str(v) for k, v in value.items()}
+    return {str(k): check_doc_number_pattern(str(v), f"{path}:doc_numbers.{k}") for k, v in value.items()}
 
 
 def _notes(value: Any, path: Path) -> dict[str, dict[str, str]]:
