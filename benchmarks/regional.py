@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from bulletin.document.regional import open_region
     from bulletin.run.ingest import ingest_many
     from bulletin.run.regional import aggregate_members
-    from bulletin.run.batch import warm_up
+    from bulletin.run.batch_work import warm_up
     from bulletin.run.runner import run_region
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bulletin-bench-region-"))

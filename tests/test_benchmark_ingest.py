@@ -29,3 +29,17 @@ def test_ingest_benchmark_runs_small(tmp_path: Path):
     assert re.search(r"districts with errors\s+0\b", out)
     generated = tmp_path / "bench" / "data"
     assert (generated / "d01" / "cases" / "2023-01.csv").read_bytes().decode("gb18030").startswith("2023-01办件明细")
+
+
+def test_regional_benchmark_runs_small(tmp_path: Path):
+    """benchmarks/regional.py on 3 small districts: exit 0, aggregates and both regional renders printed."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "regional.py"), "--rows", "3000", "--districts", "3",
+         "--dir", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for label in ("aggregate every district (once)", "regional monthly bulletin 2024-06 (render)",
+                  "the same in a warm batch worker"):
+        assert label in result.stdout
+    assert "0 failed" in result.stdout
