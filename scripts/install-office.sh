@@ -4,7 +4,10 @@
 # processor uses (`make setup` / `make test`). Both from Debian's registry.
 set -e
 missing=""
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+# Each library on its own: a machine that has Pango from elsewhere may still lack HarfBuzz's subsetter, without
+# which WeasyPrint falls back to fontTools and spends some 15 s per PDF subsetting the CJK fonts.
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
 if [ "$1" = "--libreoffice" ]; then
   command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
 fi
