@@ -1,55 +1,145 @@
-"""Document -> PDF laid out per GB/T 9704-2012, with WeasyPrint (a CSS paged-media layout engine).
+"""Document -> PDF laid out per GB/T 9704-2012, with Typst (a typesetting engine compiled into the `typst` wheel).
 
-The PDF is the bulletin page's HTML (the same blocks, the same template) with the print stylesheet
-`gbt9704.css`: @page margins and odd/even page-number boxes, the 版记 in the footnote area at the foot
-of the last page. Fonts come from fontconfig and are embedded as subsets. Fixed metadata (no creation
-date, a fixed file identifier) make the same blocks give the same bytes.
+The layout is the Typst template `gbt9704.typ` beside the page templates; the blocks reach it as JSON data
+(`sys.inputs`), never as markup, so no text of a bulletin can act as a Typst command. Charts are PNG files in a
+private folder the compiler may read (its root) and nothing else. Why Typst and not a CSS engine: it lays out a
+16-page monthly in about 0.15 s warm (WeasyPrint took 1.2-2.5 s), needs no system library (Pango), installs
+from one wheel on Linux and Windows, and has odd/even page footers, repeated table headers and bottom floats
+(the 版记) built in. Fonts come from the system (`make setup` installs them from Debian) and are embedded as
+subsets. No creation date and a fixed identifier make the same blocks give the same bytes.
 """
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
+import json
+import struct
+import tempfile
+import unicodedata
 from functools import lru_cache
-from typing import Iterable
+from pathlib import Path
+from typing import Any, Iterable
 
-from bulletin.document.model import Block, Document
-from bulletin.document.page import render_page, stylesheet
+from bulletin.document.model import Attachment, Block, Document, Figure, Table, to_json
 from bulletin.errors import RenderError
 
-PDF_CSS = "gbt9704.css"
-# Families the stylesheet asks for; at least one CJK family must exist or Chinese prints as boxes.
-CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "AR PL UMing CN", "WenQuanYi Micro Hei")
-PDF_IDENTIFIER = b"bulletin-gbt9704"
+TEMPLATE = Path(__file__).parent / "templates" / "bulletin" / "gbt9704.typ"
+# Families the template asks for (as Typst names them); at least one must exist or Chinese prints as boxes.
+CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai", "AR PL UMing", "WenQuanYi Micro Hei")
+# Charts fit within 150 x 60 mm: under a third of the 225 mm 版心, so one moved to the next page leaves no large gap.
+CHART_MAX_MM = (150.0, 60.0)
+# Table text is 12 pt with 4 pt padding each side: a half-width character about 0.55 em wide.
+TABLE_FONT_PT, CELL_PADDING_PT, HALF_WIDTH_EM = 12.0, 4.0, 0.56
+TEXT_WIDTH_PT = 156 / 25.4 * 72
+
+
+@lru_cache(maxsize=1)
+def _typst():
+    try:
+        import typst
+    except ImportError as error:  # pragma: no cover - a broken install
+        raise RenderError("未安装 typst,无法生成 PDF:请运行 make setup 或 pip install -e .。") from error
+    return typst
 
 
 @lru_cache(maxsize=1)
 def missing_fonts() -> tuple[str, ...]:
-    """The stylesheet's font families fontconfig does not have (empty when fc-list is unavailable)."""
-    if shutil.which("fc-list") is None:
-        return ()
-    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
-    present = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    """The template's font families that Typst does not find on this machine."""
+    present = set(_typst().Fonts(include_embedded_fonts=False).families())
     return tuple(f for f in CJK_FAMILIES if f not in present)
 
 
 def check_fonts() -> None:
-    """RenderError in Chinese when no CJK font of the stylesheet is installed (a missing one falls back to the next)."""
+    """RenderError in Chinese when no CJK font of the template is installed (a missing one falls back to the next)."""
     if len(missing_fonts()) == len(CJK_FAMILIES):
-        raise RenderError("未找到中文字体(Noto Serif/Sans CJK SC、AR PL UKai CN 等),无法生成 PDF:"
+        raise RenderError("未找到中文字体(Noto Serif/Sans CJK SC、AR PL UKai 等),无法生成 PDF:"
                           "请运行 make setup(或 sh scripts/install-fonts.sh)安装 fonts-noto-cjk 与 fonts-arphic-ukai。"
                           "本次未生成通报,原有文件保持不变。")
 
 
+@lru_cache(maxsize=1)
+def compiler():
+    """One Typst compiler per process: it finds the system fonts once and caches layout between bulletins."""
+    return _typst().Compiler()
+
+
+def _display_width(text: str) -> int:
+    """Width in half-width characters (a Chinese character, and an arrow as CJK fonts draw it, count two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+
+
+def _points(chars: float) -> float:
+    return chars * HALF_WIDTH_EM * TABLE_FONT_PT + 2 * CELL_PADDING_PT + 1
+
+
+def column_widths(t: Table, available: float = TEXT_WIDTH_PT) -> list[float]:
+    """Each column's width in points. Numeric columns get their widest cell (numbers never wrap); text columns
+    share the rest in proportion to their widest cell, down to two Chinese characters; headers wrap within."""
+    numeric, natural = [], []
+    for i, head in enumerate(t.header):
+        body = max((_display_width(row[i]) for row in t.rows if i < len(row)), default=0)
+        numeric.append(i in t.numeric)
+        natural.append(_points(max(body, min(_display_width(head), 8) if i not in t.numeric else 0, 4)))
+    fixed = sum(w for w, n in zip(natural, numeric) if n)
+    text = [w for w, n in zip(natural, numeric) if not n]
+    if not text or fixed + len(text) * _points(4) > available:  # too wide to keep numbers whole: scale everything
+        scale = available / sum(natural)
+        return [round(w * scale, 2) for w in natural]
+    room, wanted = available - fixed, sum(text)
+    shares = [max(w * room / wanted, _points(4)) for w in text]  # grow to fill the line, or shrink to fit
+    over = sum(shares) - room  # columns held at their minimum take room from the others
+    flexible = sum(s for s in shares if s > _points(4))
+    shares = [s - over * s / flexible if s > _points(4) else s for s in shares]
+    it = iter(shares)
+    return [round(w if n else next(it), 2) for w, n in zip(natural, numeric)]
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Pixel width and height from a PNG's header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        raise RenderError("图表不是有效的 PNG 图片,无法生成 PDF。")
+    return struct.unpack(">II", png[16:24])
+
+
+def chart_width_mm(png: bytes) -> float:
+    """The printed width of a chart: as wide as the 版心 allows while its height stays within CHART_MAX_MM."""
+    width, height = _png_size(png)
+    max_width, max_height = CHART_MAX_MM
+    return round(min(max_width, max_height * width / max(height, 1)), 2)
+
+
+def _table_json(t: Table) -> dict[str, Any]:
+    return {**to_json(t), "widths_pt": column_widths(t)}
+
+
+def typst_blocks(blocks: Iterable[Block], folder: Path) -> list[dict[str, Any]]:
+    """The blocks as the template's JSON: tables with column widths, charts written to `folder` as files."""
+    out = []
+    for i, block in enumerate(blocks):
+        if isinstance(block, Figure):
+            name = f"figure-{i}.png"
+            (folder / name).write_bytes(block.png)
+            data = {"type": "Figure", "number": block.number, "caption": block.caption, "file": name,
+                    "width_mm": chart_width_mm(block.png)}
+        elif isinstance(block, Table):
+            data = _table_json(block)
+        elif isinstance(block, Attachment):
+            data = {**to_json(block), "tables": [_table_json(t) for t in block.tables]}
+        else:
+            data = to_json(block)
+        out.append(data)
+    return out
+
+
 def pdf_bytes(document: Document | Iterable[Block], title: str) -> bytes:
     """The bulletin as a GB/T 9704 PDF with embedded font subsets; the same blocks always give the same bytes."""
-    from weasyprint import HTML
-
     check_fonts()
-    html = render_page(document, title, css=stylesheet(PDF_CSS))
-    out = io.BytesIO()
-    HTML(string=html, base_url=None).write_pdf(out, pdf_identifier=PDF_IDENTIFIER, uncompressed_pdf=False,
-                                                 custom_metadata=False)
-    return out.getvalue()
-
+    blocks = document.blocks if isinstance(document, Document) else list(document)
+    typst = _typst()
+    with tempfile.TemporaryDirectory(prefix="bulletin-pdf-") as tmp:
+        folder = Path(tmp)
+        (folder / "main.typ").write_bytes(TEMPLATE.read_bytes())
+        inputs = {"blocks": json.dumps(typst_blocks(blocks, folder), ensure_ascii=False), "title": title}
+        try:
+            return compiler().compile(input=str(folder / "main.typ"), root=str(folder), sys_inputs=inputs)
+        except typst.TypstError as error:
+            raise RenderError(f"排版 PDF 失败:{error}") from error
