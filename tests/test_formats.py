@@ -173,6 +173,24 @@ def test_docx_attachment_tables_repeat_their_header_and_imprint_is_last(docx_fil
     assert "附件：2024年6月各单位考核排名及办件数据" in texts
 
 
+def test_docx_text_is_escaped_and_keeps_tabs_and_breaks():
+    """Markup, ampersands and quotes stay text; a control character is dropped; tab and newline are kept."""
+    text = 'a <b>&amp; "c"\x07\td\ne'
+    doc = read_docx(io.BytesIO(docx_bytes([Paragraph(text), table(["<h>"], [["&x"]])], "<t> & \x01")))
+    assert doc.paragraphs[0].text == 'a <b>&amp; "c"\td\ne'
+    assert doc.tables[0].cell(0, 0).text == "<h>" and doc.tables[0].cell(1, 0).text == "&x"
+    assert doc.core_properties.title == "<t> & "
+
+
+def test_docx_figures_are_pictures_of_the_chart(document, docx_file):
+    """Each chart is an inline picture 150 mm wide at most and at most 60 mm high, holding the PNG's bytes."""
+    doc = read_docx(io.BytesIO(docx_file))
+    (shape,) = doc.inline_shapes
+    assert shape.width.mm <= 150.01 and shape.height.mm <= 60.01
+    png = next(b.png for b in document.blocks if isinstance(b, Figure))
+    assert doc.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob == png
+
+
 def test_pdf_pages_are_a4_numbered_and_not_blank(pdf_file):
     """Every page is A4, carries "— N —" with its own number, and has text besides the number."""
     reader = PdfReader(io.BytesIO(pdf_file))
