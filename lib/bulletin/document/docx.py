@@ -296,8 +296,16 @@ def _attachment(body: _Body, b: Attachment, numbers: TableNumbers) -> None:
         _table(body, t, numbers)
 
 
+# 版记 as a floating table (w:tblpPr) whose foot sits on the bottom margin: the table's rules are the 版记's
+# rules (full 版心 width; cell margins 0, so the text's one-character indent is a paragraph indent). Word and WPS
+# float it on the page of the paragraph after it. LibreOffice (writerfilter, up to 7.5 at least) floats a
+# table only when it is clearly narrower than the text area or is placed relative to the page, and otherwise
+# leaves it in the flow after the signature; so the table is placed relative to the page, at the left margin.
+IMPRINT_RULES_EIGHTHS = (8, 6)  # first and last rules 0.35 mm (1 pt), the ones between 0.25 mm (0.75 pt)
+
+
 def _imprint(body: _Body, b: Imprint) -> None:
-    """版记: a table floating at the foot of the page, first and last rules 0.35 mm, the ones between 0.25 mm."""
+    """版记 at the foot of the last page: 抄送 and 印发机关/印发日期 between rules."""
     lines = []
     if b.cc:
         lines.append(f"抄送：{b.cc}")
@@ -306,27 +314,30 @@ def _imprint(body: _Body, b: Imprint) -> None:
     if not lines:
         return
     width = _mm_twips(TEXT_WIDTH_MM)
+    outer, inner = IMPRINT_RULES_EIGHTHS
     rule = '<w:{} w:val="single" w:sz="{}" w:space="0" w:color="000000"/>'.format
     none = '<w:{} w:val="nil"/>'.format
     xml = body.xml
     xml.append(
         '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="margin" w:horzAnchor="margin"'
-        ' w:tblpYSpec="bottom"/>'
-        f'<w:tblW w:w="{width}" w:type="dxa"/>'
-        f'<w:tblBorders>{rule("top", 8)}{none("left")}{rule("bottom", 8)}{none("right")}'
-        f'{rule("insideH", 4)}{none("insideV")}</w:tblBorders>'
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0"'
-        f' w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>')
+        f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="margin" w:horzAnchor="page"'
+        f' w:tblpX="{_mm_twips(MARGINS_MM["left"])}" w:tblpYSpec="bottom"/>'
+        f'<w:tblW w:w="{width}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
+        f'<w:tblBorders>{rule("top", outer)}{none("left")}{rule("bottom", outer)}{none("right")}'
+        f'{rule("insideH", inner)}{none("insideV")}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
+        '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
+        f' w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>')
     rpr = _rpr(FANGSONG, IMPRINT_PT)
     for text in lines:
-        # the 印发日期 at the right edge: a right tab stop at the cell's width
-        ppr = _ppr(align="both", line=26, left=IMPRINT_PT, right=IMPRINT_PT,
-                   tab_right=0 if text.startswith("抄送：") else (TEXT_WIDTH_MM - 10) / 25.4 * 72)
-        xml.append(f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        # 左右各空一字; 抄送 回行时与冒号后的首字对齐; 印发日期 at the right (a right tab stop one character in)
+        hanging = 3 * IMPRINT_PT if text.startswith("抄送：") else 0
+        ppr = _ppr(align="left", line=26, grid=False, left=IMPRINT_PT + hanging, hanging=hanging, right=IMPRINT_PT,
+                   tab_right=0 if hanging else TEXT_WIDTH_MM / 25.4 * 72 - IMPRINT_PT)
+        xml.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
                    f"<w:p>{ppr}{_run(text, rpr)}</w:p></w:tc></w:tr>")
     xml.append("</w:tbl>")
-    body.para("", line=2, grid=False)  # a document may not end with a table
+    body.para("", line=1, grid=False)  # the table's anchor: a document may not end with a table
 
 
 def _paragraph(body: _Body, b: Paragraph) -> None:
