@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -171,6 +173,57 @@ def test_docx_attachment_tables_repeat_their_header_and_imprint_is_last(docx_fil
     assert imprint.cell(0, 0).text == "抄送：区委办公室，区政府办公室"
     assert imprint.cell(1, 0).text.replace("\t", " ") == "云河区政务服务和数据管理局办公室 2024年7月5日印发"
     assert "附件：2024年6月各单位考核排名及办件数据" in texts
+
+
+def test_docx_text_is_escaped_and_keeps_tabs_and_breaks():
+    """Markup, ampersands and quotes stay text; a control character is dropped; tab and newline are kept."""
+    text = 'a <b>&amp; "c"\x07\td\ne'
+    doc = read_docx(io.BytesIO(docx_bytes([Paragraph(text), table(["<h>"], [["&x"]])], "<t> & \x01")))
+    assert doc.paragraphs[0].text == 'a <b>&amp; "c"\td\ne'
+    assert doc.tables[0].cell(0, 0).text == "<h>" and doc.tables[0].cell(1, 0).text == "&x"
+    assert doc.core_properties.title == "<t> & "
+
+
+def test_docx_figures_are_pictures_of_the_chart(document, docx_file):
+    """Each chart is an inline picture 150 mm wide at most and at most 60 mm high, holding the PNG's bytes."""
+    doc = read_docx(io.BytesIO(docx_file))
+    (shape,) = doc.inline_shapes
+    assert shape.width.mm <= 150.01 and shape.height.mm <= 60.01
+    png = next(b.png for b in document.blocks if isinstance(b, Figure))
+    assert doc.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob == png
+
+
+def _baselines(page) -> dict[float, str]:
+    """The text of a PDF page by baseline height (points from the bottom edge)."""
+    lines: dict[float, str] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            y = round(tm[5] * cm[3] + tm[4] * cm[1] + cm[5], 1)
+            lines[y] = lines.get(y, "") + text.strip()
+
+    page.extract_text(visitor_text=visit)
+    return lines
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer-nogui) not installed")
+def test_libreoffice_puts_the_imprint_at_the_foot_of_the_last_page(docx_file, tmp_path):
+    """LibreOffice lays the 版记 out on the last page, below all its text, its last line on the bottom margin."""
+    (tmp_path / "bulletin.docx").write_bytes(docx_file)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "bulletin.docx")], check=True, timeout=300,
+                   capture_output=True)
+    pages = PdfReader(tmp_path / "bulletin.pdf").pages
+    last = _baselines(pages[-1])
+    assert not any("抄送" in text for page in pages[:-1] for text in _baselines(page).values())
+    cc = next(y for y, text in last.items() if text.startswith("抄送："))
+    printed = next(y for y, text in last.items() if text.endswith("2024年7月5日印发"))
+    height, bottom_margin = float(pages[-1].mediabox.height), 35 / 25.4 * 72
+    above_footer = [y for y, text in last.items() if not re.fullmatch(r"—\d+—", text)]
+    assert min(above_footer) == printed and sorted(above_footer)[1] == cc, sorted(last.items())
+    assert cc < 0.35 * height
+    assert bottom_margin < printed < bottom_margin + 26, (printed, bottom_margin)  # the last line on the margin
 
 
 def test_pdf_pages_are_a4_numbered_and_not_blank(pdf_file):

@@ -1,24 +1,28 @@
-"""Document -> Word (.docx) laid out per GB/T 9704-2012 (党政机关公文格式), with python-docx.
+"""Document -> Word (.docx) laid out per GB/T 9704-2012 (党政机关公文格式).
 
 A4, margins 37/35/28/26 mm (版心 156 x 225 mm), a document grid of 22 lines of 28 characters, body 3号 (16 pt)
 仿宋_GB2312, title 2号 (22 pt) 方正小标宋简体, headings 黑体 / 楷体_GB2312 / 仿宋 bold, 版头 in red with the red
 rule, page numbers "— 1 —" in 4号 宋体 (odd pages right, even pages left), 附件说明, signature and 成文日期, 附件
 pages with 表N captions and repeated header rows, and the 版记 between rules at the foot of the last page.
 Fonts are named for East Asian text (w:eastAsia), which Word and WPS honour. Same blocks -> same bytes.
+
+The package around the body (styles, settings, page setup, the page-number footers) is made once per process
+with python-docx; the body is written as WordprocessingML text, every text escaped on the way. Building it
+through python-docx's objects cost about 0.4 s a bulletin (mostly its child-order lookups on every run and
+cell), writing it directly a few milliseconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
-
-from docx import Document as new_docx
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.text.paragraph import Paragraph as DocxParagraph
+from xml.sax.saxutils import escape, quoteattr
 
 from bulletin.document.attachments import reproducible_xlsx
 from bulletin.document.model import (
@@ -37,71 +41,321 @@ LATIN = "Times New Roman"
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
-TABLE_PT = 12  # 小四, tables and 版记 lines need room
-LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
+TABLE_PT = 12  # 小四, tables need room
+IMPRINT_PT = 14  # 4号, 版记
+LINE_PITCH = 28.95  # pt: 225 mm / 22 lines
 # Character spacing of body text in twentieths of a point: 16 pt - 0.2 pt = 156 mm / 28 characters.
 CONDENSE = -4
-RED = RGBColor(0xFF, 0x00, 0x00)
+RED = "FF0000"
 TEXT_WIDTH_MM = 156
 FIGURE_MAX_MM = (150, 60)  # width, height: under a third of the 版心 height, so a moved chart leaves no large gap
 
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+HEADER_FOOTER_MM = (15, 20)
 
-def _fonts(run, east_asia: str, size: float, *, bold: bool = False, color: RGBColor | None = None,
-           latin: str = LATIN) -> None:
-    """Set a run's Latin and East Asian fonts, size, weight and colour."""
-    run.font.name = latin
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:hint"), "eastAsia")
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
+HEADING_FONTS = {1: (HEITI, False), 2: (KAITI, False), 3: (FANGSONG, True), 4: (FANGSONG, True)}
+
+
+def _twips(pt: float) -> int:
+    """Twentieths of a point."""
+    return round(pt * 20)
+
+
+def _mm_twips(mm: float) -> int:
+    """Millimetres in twentieths of a point."""
+    return round(mm / 25.4 * 1440)
+
+
+def _emu(mm: float) -> int:
+    """Millimetres in English metric units (DrawingML)."""
+    return int(mm * 36000)
+
+
+# --- WordprocessingML text -------------------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot carry (control characters other than tab and newlines): dropped, as no word
+# processor could show them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BREAKS = re.compile(r"(\t|\r\n|\r|\n)")
+
+
+def _text(text: str) -> str:
+    """Run content for plain text: escaped w:t pieces, tabs as w:tab and line breaks as w:br."""
+    out = []
+    for piece in _BREAKS.split(_NOT_XML.sub("", text)):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\n", "\r", "\r\n"):
+            out.append("<w:br/>")
+        elif piece:
+            out.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    return "".join(out)
+
+
+@lru_cache(maxsize=None)
+def _rpr(east_asia: str, size: float, bold: bool = False, color: str = "", latin: str = LATIN) -> str:
+    """Run properties: Latin and East Asian fonts, weight, colour, size (body text condensed to 28 a line)."""
+    parts = [f'<w:rFonts w:ascii={quoteattr(latin)} w:hAnsi={quoteattr(latin)} w:eastAsia={quoteattr(east_asia)}'
+             ' w:hint="eastAsia"/>', "<w:b/>" if bold else '<w:b w:val="0"/>']
+    if color:
+        parts.append(f'<w:color w:val="{color}"/>')
     if size == BODY_PT and east_asia != XIAOBIAOSONG:
-        _set(rpr, "w:spacing", {"w:val": str(CONDENSE)})
+        parts.append(f'<w:spacing w:val="{CONDENSE}"/>')
+    parts.append(f'<w:sz w:val="{int(size * 2)}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>"
 
 
-def _para(doc, text: str = "", east_asia: str = FANGSONG, size: float = BODY_PT, *, bold: bool = False,
-          align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars: float = 0, color: RGBColor | None = None,
-          line: Pt | None = None, grid: bool = True) -> DocxParagraph:
-    """A paragraph of one run in the given font role."""
-    p = doc.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.alignment = align
-    fmt.first_line_indent = Pt(size * indent_chars) if indent_chars else None
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = line or LINE_PITCH
+def _run(text: str, rpr: str) -> str:
+    return f"<w:r>{rpr}{_text(text)}</w:r>"
+
+
+@lru_cache(maxsize=None)
+def _ppr(*, align: str = "both", line: float | None = LINE_PITCH, before: float = 0, after: float = 0,
+         first_line: float = 0, hanging: float = 0, left: float = 0, right: float = 0, keep_next: bool = False,
+         page_break: bool = False, grid: bool = True, borders: str = "", tab_right: float = 0) -> str:
+    """Paragraph properties in schema order; `line` None is single spacing, else an exact line height in pt."""
+    parts = []
+    if keep_next:
+        parts.append("<w:keepNext/>")
+    if page_break:
+        parts.append("<w:pageBreakBefore/>")
+    if borders:
+        parts.append(f"<w:pBdr>{borders}</w:pBdr>")
+    if tab_right:
+        parts.append(f'<w:tabs><w:tab w:val="right" w:pos="{_twips(tab_right)}"/></w:tabs>')
     if not grid:
-        _set(p._p.get_or_add_pPr(), "w:snapToGrid", {"w:val": "0"})
-    if text:
-        _fonts(p.add_run(text), east_asia, size, bold=bold, color=color)
-    return p
+        parts.append('<w:snapToGrid w:val="0"/>')
+    spacing = f'w:line="{_twips(line)}" w:lineRule="exact"' if line is not None else 'w:line="240" w:lineRule="auto"'
+    parts.append(f'<w:spacing w:before="{_twips(before)}" w:after="{_twips(after)}" {spacing}/>')
+    indents = []
+    if left:
+        indents.append(f'w:left="{_twips(left)}"')
+    if right:
+        indents.append(f'w:right="{_twips(right)}"')
+    if first_line:
+        indents.append(f'w:firstLine="{_twips(first_line)}"')
+    elif hanging:
+        indents.append(f'w:hanging="{_twips(hanging)}"')
+    if indents:
+        parts.append(f"<w:ind {' '.join(indents)}/>")
+    parts.append(f'<w:jc w:val="{align}"/>')
+    return f"<w:pPr>{''.join(parts)}</w:pPr>"
 
 
-def _set(parent, tag: str, attrs: dict[str, str]):
-    """Append an OOXML element with attributes to parent; the element."""
-    el = OxmlElement(tag)
-    for k, v in attrs.items():
-        el.set(qn(k), v)
-    parent.append(el)
-    return el
+def _border(side: str, color: str, size_eighths: int) -> str:
+    """One side of a paragraph's rules (w:pBdr), e.g. the red separator under the 文号."""
+    return f'<w:{side} w:val="single" w:sz="{size_eighths}" w:space="1" w:color="{color}"/>'
 
 
-def _border(paragraph: DocxParagraph, side: str, color: str, size_eighths: int) -> None:
-    """A rule along one side of a paragraph (w:pBdr), e.g. the red separator under the 文号."""
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = ppr.find(qn("w:pBdr"))
-    if borders is None:
-        borders = OxmlElement("w:pBdr")
-        # pBdr must precede spacing/ind/jc in pPr (schema order): insert it first.
-        ppr.insert(0, borders)
-    _set(borders, f"w:{side}", {"w:val": "single", "w:sz": str(size_eighths), "w:space": "1", "w:color": color})
+class _Body:
+    """The body being written: WordprocessingML pieces, and the pictures it refers to."""
+
+    def __init__(self, first_rel: int):
+        self.xml: list[str] = []
+        self.images: dict[str, tuple[str, bytes]] = {}  # sha1 -> (relationship id, png)
+        self.drawings = 0
+        self._first_rel = first_rel
+
+    def para(self, text: str = "", east_asia: str = FANGSONG, size: float = BODY_PT, *, bold: bool = False,
+             align: str = "both", indent_chars: float = 0, color: str = "", **ppr) -> None:
+        """A paragraph of one run in the given font role."""
+        props = _ppr(align=align, first_line=size * indent_chars, **ppr)
+        runs = _run(text, _rpr(east_asia, size, bold, color)) if text else ""
+        self.xml.append(f"<w:p>{props}{runs}</w:p>")
+
+    def image(self, png: bytes) -> str:
+        """The relationship id of a picture part holding `png` (the same picture twice is stored once)."""
+        key = hashlib.sha1(png).hexdigest()
+        if key not in self.images:
+            self.images[key] = (f"rId{self._first_rel + len(self.images)}", png)
+        return self.images[key][0]
+
+
+# --- blocks ----------------------------------------------------------------------------------------------------
+
+def _title_block(body: _Body, b: TitleBlock) -> None:
+    if b.demo:
+        body.para("示例数据", HEITI, 14, align="right", color=RED)
+    size = max(22.0, min(42.0, 0.9 * TEXT_WIDTH_MM / 25.4 * 72 / max(len(b.issuer), 1)))
+    # 发文字号 two lines below the 标志
+    body.para(b.issuer, XIAOBIAOSONG, size, align="center", color=RED, line=size * 1.3, grid=False,
+              before=10 / 25.4 * 72, after=LINE_PITCH)
+    body.para(b.doc_number, FANGSONG, BODY_PT, align="center", before=LINE_PITCH)
+    # red rule, 版心 wide, just below the 文号
+    body.para("", line=4, grid=False, borders=_border("bottom", RED, 12))
+    body.para(b.title, XIAOBIAOSONG, TITLE_PT, align="center", line=36, grid=False,
+              before=LINE_PITCH * 2)  # 红线下空二行
+    body.para(f"（{b.period_label}）", KAITI, BODY_PT, align="center", after=LINE_PITCH)
+
+
+def _heading(body: _Body, b: Heading) -> None:
+    font, bold = HEADING_FONTS.get(b.level, (FANGSONG, True))
+    body.para(b.text, font, BODY_PT, bold=bold, indent_chars=2, keep_next=True)
+
+
+def _table(body: _Body, t: Table, numbers: TableNumbers) -> None:
+    if t.caption:
+        body.para(f"表{numbers(t)} {t.caption}", HEITI, 14, align="center", line=22, grid=False, keep_next=True)
+    columns = max(len(t.header), 1)
+    widths = [_mm_twips(w) for w in _column_widths([t.header, *t.rows], columns)]
+    xml = body.xml
+    xml.append('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/>'
+               '<w:jc w:val="center"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1"'
+               ' w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
+    xml.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    xml.append("</w:tblGrid>")
+    cells = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p>' for w in widths]
+    line = TABLE_PT * 1.5
+    head = (_ppr(align="center", line=line, grid=False), _rpr(HEITI, TABLE_PT, True))
+    left = (_ppr(align="left", line=line, grid=False), _rpr(FANGSONG, TABLE_PT))
+    right = (_ppr(align="right", line=line, grid=False), left[1])
+    body_styles = [right if c in t.numeric else left for c in range(columns)]
+    for r, row in enumerate([t.header, *t.rows]):
+        # the header row repeats on every page the table runs onto; no row splits across pages
+        xml.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' if r == 0 else
+                   '<w:tr><w:trPr><w:cantSplit/></w:trPr>')
+        styles = [head] * columns if r == 0 else body_styles
+        texts = list(row[:columns]) + [""] * (columns - len(row))
+        for c, text in enumerate(texts):
+            ppr, rpr = styles[c]
+            run = f"<w:r>{rpr}{_text(text)}</w:r>" if text else ""
+            xml.append(f"{cells[c]}{ppr}{run}</w:p></w:tc>")
+        xml.append("</w:tr>")
+    xml.append("</w:tbl>")
+    body.para("", line=8, grid=False)  # a little air below the table
+
+
+def _column_widths(rows: list[tuple[str, ...]], columns: int) -> list[float]:
+    """Column widths (mm) sharing the 版心 by the longest text of each column (a header over 4 characters may wrap)."""
+    need = [2.0] * columns
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row[:columns]):
+            need[c] = max(need[c], min(_width(text), 4.0 if r == 0 else 14.0))
+    total = sum(need)
+    return [TEXT_WIDTH_MM * n / total for n in need]
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG, from its header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("图表不是 PNG 图片")
+    return struct.unpack(">II", png[16:24])
+
+
+def _figure(body: _Body, b: Figure) -> None:
+    w, h = _png_size(b.png)
+    max_w, max_h = FIGURE_MAX_MM
+    width = min(max_w, max_h * w / h) if h else max_w  # fits the 版心; never taller than max_h
+    cx = _emu(width)
+    cy = round(cx * h / w) if w else 0
+    rel = body.image(b.png)
+    body.drawings += 1
+    body.xml.append(
+        f'<w:p>{_ppr(align="center", line=None, grid=False, keep_next=True)}<w:r><w:drawing>'
+        '<wp:inline xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+        ' xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{body.drawings}" name="图{b.number}"/>'
+        '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+        f'<pic:nvPicPr><pic:cNvPr id="0" name="image.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rel}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/>'
+        '</pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+    body.para(f"图{b.number} {b.caption}", HEITI, 14, align="center", line=22, grid=False)
+
+
+def _attachment_note(body: _Body, b: AttachmentNote) -> None:
+    body.para()  # 正文下空一行
+    for i, item in enumerate(b.items, start=1):
+        label = "附件：" if i == 1 else "　　　"
+        number = f"{i}. " if len(b.items) > 1 else ""
+        body.para(f"{label}{number}{item}", indent_chars=2)
+
+
+def _width(text: str) -> float:
+    """Width in characters: Han full, digits and Latin half."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
+def _signature(body: _Body, b: Signature) -> None:
+    body.para()
+    body.para()
+    # 成文日期 右空四字; 署名 centred over the date.
+    date_indent = 4.0
+    issuer_indent = max(0.0, date_indent + (_width(b.date) - _width(b.issuer)) / 2)
+    for text, indent in ((b.issuer, issuer_indent), (b.date, date_indent)):
+        body.para(text, align="right", right=BODY_PT * indent)
+
+
+def _attachment(body: _Body, b: Attachment, numbers: TableNumbers) -> None:
+    body.para(f"附件{b.number}", HEITI, BODY_PT, align="left", page_break=True)
+    body.para(b.title, XIAOBIAOSONG, TITLE_PT, align="center", line=36, grid=False, before=LINE_PITCH,
+              after=LINE_PITCH)
+    for t in b.tables:
+        _table(body, t, numbers)
+
+
+# 版记 as a floating table (w:tblpPr) whose foot sits on the bottom margin: the table's rules are the 版记's
+# rules (full 版心 width; cell margins 0, so the text's one-character indent is a paragraph indent). Word and WPS
+# float it on the page of the paragraph after it. LibreOffice (writerfilter, up to 7.5 at least) floats a
+# table only when it is clearly narrower than the text area or is placed relative to the page, and otherwise
+# leaves it in the flow after the signature; so the table is placed relative to the page, at the left margin.
+IMPRINT_RULES_EIGHTHS = (8, 6)  # first and last rules 0.35 mm (1 pt), the ones between 0.25 mm (0.75 pt)
+
+
+def _imprint(body: _Body, b: Imprint) -> None:
+    """版记 at the foot of the last page: 抄送 and 印发机关/印发日期 between rules."""
+    lines = []
+    if b.cc:
+        lines.append(f"抄送：{b.cc}")
+    if b.printed_by:
+        lines.append(f"{b.printed_by}\t{b.printed_date}印发")
+    if not lines:
+        return
+    width = _mm_twips(TEXT_WIDTH_MM)
+    outer, inner = IMPRINT_RULES_EIGHTHS
+    rule = '<w:{} w:val="single" w:sz="{}" w:space="0" w:color="000000"/>'.format
+    none = '<w:{} w:val="nil"/>'.format
+    xml = body.xml
+    xml.append(
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="margin" w:horzAnchor="page"'
+        f' w:tblpX="{_mm_twips(MARGINS_MM["left"])}" w:tblpYSpec="bottom"/>'
+        f'<w:tblW w:w="{width}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
+        f'<w:tblBorders>{rule("top", outer)}{none("left")}{rule("bottom", outer)}{none("right")}'
+        f'{rule("insideH", inner)}{none("insideV")}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
+        '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
+        f' w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>')
+    rpr = _rpr(FANGSONG, IMPRINT_PT)
+    for text in lines:
+        # 左右各空一字; 抄送 回行时与冒号后的首字对齐; 印发日期 at the right (a right tab stop one character in)
+        hanging = 3 * IMPRINT_PT if text.startswith("抄送：") else 0
+        ppr = _ppr(align="left", line=26, grid=False, left=IMPRINT_PT + hanging, hanging=hanging, right=IMPRINT_PT,
+                   tab_right=0 if hanging else TEXT_WIDTH_MM / 25.4 * 72 - IMPRINT_PT)
+        xml.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                   f"<w:p>{ppr}{_run(text, rpr)}</w:p></w:tc></w:tr>")
+    xml.append("</w:tbl>")
+    body.para("", line=1, grid=False)  # the table's anchor: a document may not end with a table
+
+
+def _paragraph(body: _Body, b: Paragraph) -> None:
+    body.para(b.text, FANGSONG, BODY_PT, indent_chars=2)
+
+
+# --- the package -----------------------------------------------------------------------------------------------
+
+TITLE_MARK = "BULLETIN-TITLE"  # stands for the title in the package's core properties until each render
 
 
 def _page_number_footer(footer, align) -> None:
     """A footer holding "— N —" (a PAGE field) in 4号 宋体, one character in from the side."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Pt
+
     p = footer.paragraphs[0]
     p.alignment = align
     indent = Pt(PAGE_NUMBER_PT)
@@ -109,34 +363,54 @@ def _page_number_footer(footer, align) -> None:
         p.paragraph_format.right_indent = indent
     else:
         p.paragraph_format.left_indent = indent
-    _fonts(p.add_run("— "), SONGTI, PAGE_NUMBER_PT, latin=SONGTI)
-    run = p.add_run()
-    _fonts(run, SONGTI, PAGE_NUMBER_PT, latin=SONGTI)
-    _set(run._r, "w:fldChar", {"w:fldCharType": "begin"})
-    instr = _set(run._r, "w:instrText", {"xml:space": "preserve"})
-    instr.text = " PAGE "
-    _set(run._r, "w:fldChar", {"w:fldCharType": "separate"})
-    shown = p.add_run("1")
-    _fonts(shown, SONGTI, PAGE_NUMBER_PT, latin=SONGTI)
-    end = p.add_run()
-    _set(end._r, "w:fldChar", {"w:fldCharType": "end"})
-    _fonts(p.add_run(" —"), SONGTI, PAGE_NUMBER_PT, latin=SONGTI)
+    rpr = _rpr(SONGTI, PAGE_NUMBER_PT, latin=SONGTI)
+    runs = (f"<w:r>{rpr}{_text('— ')}</w:r>"
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/><w:instrText xml:space="preserve"> PAGE </w:instrText>'
+            f'<w:fldChar w:fldCharType="separate"/></w:r><w:r>{rpr}<w:t>1</w:t></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r>{rpr}{_text(" —")}</w:r>')
+    for run in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
+        p._p.append(run)
 
 
-def _setup(doc, title: str) -> None:
-    """Page size, margins, the 22 x 28 grid, default fonts, odd/even page-number footers, fixed properties."""
+@dataclass(frozen=True)
+class _Package:
+    """The Word package around a body: its parts, the document part's text before and after the body, and the
+    date and permissions every zip entry gets."""
+
+    parts: tuple[tuple[str, bytes], ...]
+    head: bytes
+    tail: bytes
+    date_time: tuple[int, ...]
+    external_attr: int
+
+    def part(self, name: str) -> bytes:
+        """The bytes of one part."""
+        return next(data for part, data in self.parts if part == name)
+
+
+@lru_cache(maxsize=1)
+def _package() -> _Package:
+    """python-docx's default package set up once: page size, margins, the 22 x 28 grid, default fonts, odd/even
+    page-number footers and fixed properties (dates from reproducible_xlsx, the title as TITLE_MARK)."""
+    from docx import Document as new_docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = new_docx()
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(20)
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(HEADER_FOOTER_MM[0]), Mm(HEADER_FOOTER_MM[1])
     # 22 lines a page: a line grid of 225/22 mm. 28 characters a line: body runs are condensed by CONDENSE
     # (a character grid would do it in Word but is spread out by other word processors).
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
-        grid = _set(section._sectPr, "w:docGrid", {})
+        grid = section._sectPr.makeelement(qn("w:docGrid"), {})
+        section._sectPr.append(grid)
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), "579")
+    grid.set(qn("w:linePitch"), str(_twips(LINE_PITCH)))
     normal = doc.styles["Normal"]
     normal.font.name = LATIN
     normal.font.size = Pt(BODY_PT)
@@ -145,199 +419,77 @@ def _setup(doc, title: str) -> None:
     _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by = title, "bulletin", "bulletin"
+    props.title, props.author, props.last_modified_by = TITLE_MARK, "bulletin", "bulletin"
     props.revision = 1
     props.comments = ""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(reproducible_xlsx(buffer.getvalue()))) as package:
+        stamp = package.infolist()[0]
+        for info in package.infolist():
+            data = package.read(info.filename)
+            if info.filename == "[Content_Types].xml" and b'Extension="png"' not in data:
+                data = data.replace(b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1)
+            parts.append((info.filename, data))
+    document = dict(parts)["word/document.xml"].decode("utf-8")
+    head, rest = document.split("<w:body>", 1)
+    if "<w:p" in rest[: rest.index("<w:sectPr")]:
+        raise RuntimeError("python-docx's default template has a body of its own")
+    return _Package(tuple(parts), (head + "<w:body>").encode("utf-8"), rest[rest.index("<w:sectPr"):].encode("utf-8"),
+                    stamp.date_time, stamp.external_attr)
 
 
-def _title_block(doc, b: TitleBlock) -> None:
-    if b.demo:
-        _para(doc, "示例数据", HEITI, 14, align=WD_ALIGN_PARAGRAPH.RIGHT, color=RED)
-    size = max(22.0, min(42.0, 0.9 * TEXT_WIDTH_MM / 25.4 * 72 / max(len(b.issuer), 1)))
-    issuer = _para(doc, b.issuer, XIAOBIAOSONG, size, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED,
-                   line=Pt(size * 1.3), grid=False)
-    issuer.paragraph_format.space_before = Mm(10)
-    issuer.paragraph_format.space_after = LINE_PITCH  # 发文字号 two lines below the 标志
-    number = _para(doc, b.doc_number, FANGSONG, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    number.paragraph_format.space_before = LINE_PITCH
-    rule = _para(doc, "", line=Pt(4), grid=False)
-    _border(rule, "bottom", "FF0000", 12)  # red rule, 版心 wide, just below the 文号
-    title = _para(doc, b.title, XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36), grid=False)
-    title.paragraph_format.space_before = LINE_PITCH * 2  # 红线下空二行
-    _para(doc, f"（{b.period_label}）", KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = LINE_PITCH
+def _first_free_rel(rels: bytes) -> int:
+    """The first relationship number (rIdN) the document part does not use yet."""
+    return max((int(n) for n in re.findall(rb'Id="rId(\d+)"', rels)), default=0) + 1
 
 
-HEADING_FONTS = {1: (HEITI, False), 2: (KAITI, False), 3: (FANGSONG, True), 4: (FANGSONG, True)}
-
-
-def _heading(doc, b: Heading) -> None:
-    font, bold = HEADING_FONTS.get(b.level, (FANGSONG, True))
-    p = _para(doc, b.text, font, BODY_PT, bold=bold, indent_chars=2)
-    p.paragraph_format.keep_with_next = True
-
-
-def _table(doc, t: Table, numbers: TableNumbers) -> None:
-    if t.caption:
-        cap = _para(doc, f"表{numbers(t)} {t.caption}", HEITI, 14,
-                    align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(22), grid=False)
-        cap.paragraph_format.keep_with_next = True
-    columns = max(len(t.header), 1)
-    grid = doc.add_table(rows=1 + len(t.rows), cols=columns)
-    grid.style = doc.styles["Table Grid"]
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    width = grid._tbl.tblPr.find(qn("w:tblW"))  # as wide as the 版心, columns shared out by their content
-    width.set(qn("w:type"), "pct")
-    width.set(qn("w:w"), "5000")
-    cells = grid._cells  # all at once: row-by-row access is quadratic in python-docx
-    widths = _column_widths([t.header, *t.rows], columns)
-    for c, w in enumerate(widths):
-        grid.columns[c].width = w
-    for i, cell in enumerate(cells):
-        cell.width = widths[i % columns]
-    for r, row in enumerate([t.header, *t.rows]):
-        for c, text in enumerate(row[:columns]):
-            p = cells[r * columns + c].paragraphs[0]
-            p.alignment = (WD_ALIGN_PARAGRAPH.CENTER if r == 0 else
-                           WD_ALIGN_PARAGRAPH.RIGHT if c in t.numeric else WD_ALIGN_PARAGRAPH.LEFT)
-            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            p.paragraph_format.line_spacing = Pt(TABLE_PT * 1.5)
-            _set(p._p.get_or_add_pPr(), "w:snapToGrid", {"w:val": "0"})
-            _fonts(p.add_run(text), HEITI if r == 0 else FANGSONG, TABLE_PT, bold=r == 0)
-    trpr = grid.rows[0]._tr.get_or_add_trPr()
-    _set(trpr, "w:tblHeader", {"w:val": "true"})  # the header row repeats on every page the table runs onto
-    for row in grid.rows:
-        _set(row._tr.get_or_add_trPr(), "w:cantSplit", {"w:val": "true"})
-    _para(doc, "", line=Pt(8), grid=False)  # a little air below the table
-
-
-def _column_widths(rows: list[tuple[str, ...]], columns: int) -> list:
-    """Column widths sharing the 版心 by the longest text of each column (a header over 4 characters may wrap)."""
-    need = [2.0] * columns
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row[:columns]):
-            need[c] = max(need[c], min(_width(text), 4.0 if r == 0 else 14.0))
-    total = sum(need)
-    return [Mm(TEXT_WIDTH_MM * n / total) for n in need]
-
-
-def _figure(doc, b: Figure) -> None:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(b.png)) as img:
-        w, h = img.size
-    max_w, max_h = FIGURE_MAX_MM
-    width = min(max_w, max_h * w / h) if h else max_w  # fits the 版心; never taller than max_h
-    p = _para(doc, "", align=WD_ALIGN_PARAGRAPH.CENTER, line=None, grid=False)
-    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    p.paragraph_format.keep_with_next = True
-    p.add_run().add_picture(io.BytesIO(b.png), width=Mm(width))
-    _para(doc, f"图{b.number} {b.caption}", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(22), grid=False)
-
-
-def _attachment_note(doc, b: AttachmentNote) -> None:
-    _para(doc)  # 正文下空一行
-    for i, item in enumerate(b.items, start=1):
-        label = "附件：" if i == 1 else "　　　"
-        number = f"{i}. " if len(b.items) > 1 else ""
-        _para(doc, f"{label}{number}{item}", indent_chars=2)
-
-
-def _width(text: str) -> float:
-    """Width in characters: Han full, digits and Latin half."""
-    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
-
-
-def _signature(doc, b: Signature) -> None:
-    _para(doc)
-    _para(doc)
-    # 成文日期 右空四字; 署名 centred over the date.
-    date_indent = 4.0
-    issuer_indent = max(0.0, date_indent + (_width(b.date) - _width(b.issuer)) / 2)
-    for text, indent in ((b.issuer, issuer_indent), (b.date, date_indent)):
-        p = _para(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        p.paragraph_format.right_indent = Pt(BODY_PT * indent)
-
-
-def _attachment(doc, b: Attachment, numbers: TableNumbers) -> None:
-    p = _para(doc, f"附件{b.number}", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
-    p.paragraph_format.page_break_before = True
-    title = _para(doc, b.title, XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36), grid=False)
-    title.paragraph_format.space_before = LINE_PITCH
-    title.paragraph_format.space_after = LINE_PITCH
-    for t in b.tables:
-        _table(doc, t, numbers)
-
-
-def _imprint(doc, b: Imprint) -> None:
-    """版记: a table floating at the foot of the page, first and last rules 0.35 mm, the ones between 0.25 mm."""
-    lines = []
-    if b.cc:
-        lines.append((f"抄送：{b.cc}", ""))
-    if b.printed_by:
-        lines.append((b.printed_by, f"{b.printed_date}印发"))
-    if not lines:
-        return
-    grid = doc.add_table(rows=len(lines), cols=1)
-    tblpr = grid._tbl.tblPr
-    floating = OxmlElement("w:tblpPr")  # schema order: right after tblStyle
-    for k, v in {"w:leftFromText": "0", "w:rightFromText": "0", "w:vertAnchor": "margin", "w:horzAnchor": "margin",
-                 "w:tblpYSpec": "bottom"}.items():
-        floating.set(qn(k), v)
-    style = tblpr.find(qn("w:tblStyle"))
-    tblpr.insert(0 if style is None else 1, floating)
-    width = tblpr.find(qn("w:tblW"))
-    width.set(qn("w:w"), str(int(TEXT_WIDTH_MM / 25.4 * 1440)))
-    width.set(qn("w:type"), "dxa")
-    borders = OxmlElement("w:tblBorders")
-    width.addnext(borders) if tblpr.find(qn("w:jc")) is None else tblpr.find(qn("w:jc")).addnext(borders)
-    for side, size in (("top", 8), ("bottom", 8), ("insideH", 4)):
-        _set(borders, f"w:{side}", {"w:val": "single", "w:sz": str(size), "w:space": "0", "w:color": "000000"})
-    for side in ("left", "right", "insideV"):
-        _set(borders, f"w:{side}", {"w:val": "nil"})
-    for row, (left, right) in zip(grid.rows, lines):
-        p = row.cells[0].paragraphs[0]
-        p.paragraph_format.left_indent = Pt(14)
-        p.paragraph_format.right_indent = Pt(14)
-        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        p.paragraph_format.line_spacing = Pt(26)
-        _fonts(p.add_run(left), FANGSONG, 14)
-        if right:
-            # the 印发日期 at the right edge: a right tab stop at the cell's width
-            p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM - 10), alignment=WD_TAB_ALIGNMENT.RIGHT)
-            _fonts(p.add_run("\t" + right), FANGSONG, 14)
-    _para(doc, "", line=Pt(2), grid=False)  # a document may not end with a table
-
-
-def _paragraph(doc, b: Paragraph) -> None:
-    _para(doc, b.text, FANGSONG, BODY_PT, indent_chars=2)
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 
 
 def docx_bytes(document: Document | Iterable[Block], title: str) -> bytes:
     """The bulletin as a GB/T 9704 Word document; the same blocks always give the same bytes."""
     blocks = list(document.blocks if isinstance(document, Document) else document)
+    package = _package()
+    rels = package.part("word/_rels/document.xml.rels")
+    body = _Body(_first_free_rel(rels))
     numbers = TableNumbers()
-    doc = new_docx()
-    _setup(doc, title)
     for b in blocks:
         if isinstance(b, TitleBlock):
-            _title_block(doc, b)
+            _title_block(body, b)
         elif isinstance(b, Heading):
-            _heading(doc, b)
+            _heading(body, b)
         elif isinstance(b, Paragraph):
-            _paragraph(doc, b)
+            _paragraph(body, b)
         elif isinstance(b, Table):
-            _table(doc, b, numbers)
+            _table(body, b, numbers)
         elif isinstance(b, Figure):
-            _figure(doc, b)
+            _figure(body, b)
         elif isinstance(b, AttachmentNote):
-            _attachment_note(doc, b)
+            _attachment_note(body, b)
         elif isinstance(b, Signature):
-            _signature(doc, b)
+            _signature(body, b)
         elif isinstance(b, Attachment):
-            _attachment(doc, b, numbers)
+            _attachment(body, b, numbers)
         elif isinstance(b, Imprint):
-            _imprint(doc, b)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return reproducible_xlsx(buffer.getvalue())  # fixed zip times and core-property dates (an OOXML package too)
-
+            _imprint(body, b)
+    media = [(f"media/image{i}.png", rel, png) for i, (rel, png) in enumerate(body.images.values(), start=1)]
+    image_rels = "".join(f'<Relationship Id="{rel}" Type="{IMAGE_REL}" Target="{t}"/>' for t, rel, _ in media)
+    core = package.part("docProps/core.xml").replace(TITLE_MARK.encode(), escape(_NOT_XML.sub("", title)).encode())
+    replaced = {
+        "word/document.xml": package.head + "".join(body.xml).encode("utf-8") + package.tail,
+        "word/_rels/document.xml.rels": rels.replace(b"</Relationships>", f"{image_rels}</Relationships>".encode()),
+        "docProps/core.xml": core,
+    }
+    files = [(name, replaced.get(name, data)) for name, data in package.parts]
+    files += [(f"word/{target}", png) for target, _, png in media]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zipped:
+        for name, data in files:
+            entry = zipfile.ZipInfo(name, date_time=package.date_time)
+            entry.external_attr = package.external_attr
+            # PNG is compressed already
+            entry.compress_type = zipfile.ZIP_STORED if name.startswith("word/media/") else zipfile.ZIP_DEFLATED
+            zipped.writestr(entry, data)
+    return out.getvalue()
