@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install -q -c constraints.txt
 
-.PHONY: setup demo test lab fonts browser wheelhouse clean git-filters pango office
+.PHONY: setup demo test lab fonts browser wheelhouse clean git-filters office
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,22 +47,19 @@ fonts:
 browser:
 	@sh scripts/install-browser.sh
 
-# Pango for WeasyPrint (PDF, every render); LibreOffice headless only for the test that opens a .docx in a real
-# word processor.
-pango:
-	@sh scripts/install-office.sh
-
+# LibreOffice headless, only for the test that opens a .docx in a real word processor (the PDF needs no system
+# library: Typst comes as a wheel).
 office:
 	@sh scripts/install-office.sh --libreoffice
 
-demo: $(VENV)/.installed-core fonts pango
+demo: $(VENV)/.installed-core fonts
 	$(BIN)/bulletin demo
 
 test: setup
 	$(BIN)/python -m pytest
 
 # The notebooks' default parameters read the demo district yunhe: write the demo first if it is missing.
-lab: $(VENV)/.installed-lab fonts pango
+lab: $(VENV)/.installed-lab fonts
 	test -d data/yunhe || $(BIN)/bulletin demo
 	$(BIN)/jupyter lab notebooks/
 

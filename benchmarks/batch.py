@@ -104,7 +104,7 @@ def format_costs(out_dir: Path, sample: int) -> list[tuple[str, float, float]]:
                  for path in sorted(out_dir.glob("*/*/monthly.ipynb"))[:sample]]
     rows = []
     for name, render in (("html (page from blocks)", render_page), ("docx (python-docx)", docx_bytes),
-                         ("pdf (WeasyPrint)", pdf_bytes)):
+                         ("pdf (Typst)", pdf_bytes)):
         wall, cpu = time.perf_counter(), time.process_time()
         for document in documents:
             render(document, "benchmark")

@@ -3,7 +3,7 @@
 #   fonts-noto-cjk     Noto Sans CJK SC (黑体 role, charts) and Noto Serif CJK SC (仿宋 and 小标宋 roles), OFL
 #   fonts-arphic-ukai  AR PL UKai CN (楷体 role), Arphic Public License
 #   fonts-arphic-uming AR PL UMing CN (fallback for the Song/仿宋 role), Arphic Public License
-# matplotlib registers Noto Sans CJK SC explicitly (bulletin.document.charts); WeasyPrint finds them through fontconfig.
+# matplotlib registers Noto Sans CJK SC explicitly (bulletin.document.charts); Typst (the PDF) finds them in the system font folders.
 set -e
 missing=""
 fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$missing fonts-noto-cjk"

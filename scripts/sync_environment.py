@@ -37,6 +37,7 @@ PIP_ONLY = {
     "nest-asyncio2": "not known on conda-forge (a fork of nest-asyncio)",
     "annotated-doc": "not known on conda-forge",
     "rfc3987-syntax": "not known on conda-forge",
+    "typst": "conda-forge's typst is the command-line program; the Python binding the PDF uses comes from PyPI",
 }
 
 HEADER = """\

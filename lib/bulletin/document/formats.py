@@ -1,4 +1,4 @@
-"""What a worker loads once before its first bulletin: the page templates, python-docx and WeasyPrint with its fonts."""
+"""What a worker loads once before its first bulletin: the page templates, python-docx and the Typst compiler with its fonts."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ LOCK_NAME = ".manifest.lock"
 MANIFEST_VERSION = 1
 # Libraries whose version can change a rendered byte.
 DRAWING_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "nbformat", "papermill", "ipykernel",
-                     "openpyxl", "pyarrow", "pandera", "chinese-calendar", "python-docx", "weasyprint", "pydyf")
+                     "openpyxl", "pyarrow", "pandera", "chinese-calendar", "python-docx", "typst")
 PACKAGE_DIR = Path(__file__).parent.parent  # the whole bulletin package
 
 
