@@ -109,3 +109,36 @@ def test_cc_and_printed_by_are_read(tmp_path):
     district = load_district(tmp_path, "d1")
     assert district.cc == "区委办公室，区政府办公室" and district.printed_by.endswith("办公室")
     assert set(KINDS) >= set(district.doc_numbers)
+
+
+@pytest.mark.slow
+def test_every_rendered_bulletin_of_two_years_prints_its_own_number(tmp_path):
+    """Every kind over 2024-2025 rendered by `batch`, one pattern shared by all kinds: the 文号 printed in each
+    Word file and PDF are the same, and no two bulletins print the same one."""
+    import re
+
+    from docx import Document as read_docx
+    from pypdf import PdfReader
+
+    from bulletin.config import RunSpec
+    from bulletin.run.batch import render_many
+    from conftest import ROOT, make_project, set_district_key
+
+    project = make_project(tmp_path, ["yunhe"], "2024-01", "2025-12", 0.01)
+    set_district_key(project / "params", "yunhe", "doc_numbers", {k: "云政务〔{year}〕{n}号" for k in KINDS})
+    wanted = _every_bulletin((2024, 2025))
+    spec = RunSpec(("yunhe",), tuple(dict.fromkeys(p for p, _ in wanted)), None)
+    outcomes = render_many(spec, data_dir=project / "data", params_dir=project / "params",
+                           out_dir=project / "outputs", notebooks_dir=ROOT / "notebooks", jobs=2)
+    assert {(o.job.period, o.job.kind) for o in outcomes if o.status == "ok"} == set(wanted), \
+        [(o.job.period, o.job.kind, o.message) for o in outcomes if o.status != "ok"]
+    pattern = re.compile(r"云政务〔\d{4}〕\d+号")
+    printed = {}
+    for period, kind in wanted:
+        folder = project / "outputs" / "yunhe" / period
+        in_word = [m for p in read_docx(folder / f"{kind}.docx").paragraphs for m in pattern.findall(p.text)]
+        in_pdf = pattern.findall(re.sub(r"\s", "", PdfReader(folder / f"{kind}.pdf").pages[0].extract_text()))
+        assert len(in_word) == 1 and in_pdf == in_word, (period, kind, in_word, in_pdf)
+        assert in_word[0] not in printed, f"{period} {kind} and {printed.get(in_word[0])} both print {in_word[0]}"
+        printed[in_word[0]] = (period, kind)
+    assert printed["云政务〔2026〕12号"] == ("2025-12", "monthly")  # issued in January: the year of issue

@@ -301,3 +301,62 @@ def test_markdown_text_stays_plain():
     blocks = markdown_blocks("<img src=x onerror=alert(1)>")
     assert blocks == [Paragraph("<img src=x onerror=alert(1)>", "note")]
     assert "<img" not in render_page(blocks, "t")
+
+
+def test_pdf_puts_the_imprint_at_the_foot_of_the_last_page(pdf_file):
+    """The PDF's 版记 is on the last page only, below all its text, its last line on the bottom margin."""
+    pages = PdfReader(io.BytesIO(pdf_file)).pages
+    assert not any("抄送" in text for page in pages[:-1] for text in _baselines(page).values())
+    last = _baselines(pages[-1])
+    cc = next(y for y, text in last.items() if text.startswith("抄送"))
+    printed = next(y for y, text in last.items() if text.endswith("印发"))
+    height, bottom_margin = float(pages[-1].mediabox.height), 35 / 25.4 * 72
+    above_footer = [y for y, text in last.items() if not re.fullmatch(r"—\s*\d+\s*—", text)]
+    assert min(above_footer) == printed and sorted(above_footer)[1] == cc, sorted(last.items())
+    assert cc < 0.35 * height and bottom_margin < printed < bottom_margin + 26, (cc, printed)
+
+
+def test_pdf_prints_typst_markup_in_the_text_verbatim(tmp_path):
+    """Text that is Typst markup or code (#read, #sys, $..$, *..*, //, \\) is printed as it is, never run."""
+    hostile = ['#read("/etc/passwd")', "#sys.inputs", "$x^2$", "*粗体*", "// 注释", "\\ 反斜杠", "#let a = 1", '"]{']
+    blocks = [TitleBlock("机关", "〔2024〕1号", "#panic(\"x\")", "2024年6月")]
+    blocks += [Paragraph(text) for text in hostile]
+    blocks.append(table(["#image(\"/etc/hosts\")", "数"], [["#eval(\"1+1\")", "1"]], caption="$表$", numeric=[1]))
+    text = re.sub(r"\s", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes(blocks, "t"))).pages))
+    for part in hostile + ['#panic("x")', '#image("/etc/hosts")', '#eval("1+1")', "表1$表$"]:
+        assert re.sub(r"\s", "", part) in text, part
+    assert "root:" not in text
+
+
+def test_pdf_table_columns_keep_numbers_whole_and_fit_the_text_width():
+    """Numeric columns are as wide as their widest number; all columns together fill the 版心 width and no more."""
+    from bulletin.document.pdf import TEXT_WIDTH_PT, column_widths
+
+    narrow = table(["排名", "单位", "总分"], [["1", "公安局", "111.403"], ["28", "住房和城乡建设局", "96.071"]],
+                   numeric=[0, 2])
+    widths = column_widths(narrow)
+    assert abs(sum(widths) - TEXT_WIDTH_PT) < 0.5 and widths[1] > widths[2] > widths[0]
+    wide = table([f"指标{i}" for i in range(14)], [["某某某某单位名称很长"] + ["100.00%"] * 13], numeric=range(1, 14))
+    widths = column_widths(wide)
+    assert sum(widths) <= TEXT_WIDTH_PT + 0.5 and min(widths) > 0
+    ranking = table(["排名", "单位", "总分", "变化"], [["1", "公安局", "12345.678", "持平"]], numeric=[0, 2])
+    number, change = column_widths(ranking)[2], column_widths(ranking)[3]
+    assert number >= 9 * 0.56 * 12 and change >= 4 * 0.56 * 12  # 12345.678 and 持平 on one line each
+
+
+def test_pdf_charts_fit_the_type_area_whatever_their_shape():
+    """A chart of any aspect ratio prints within 150 x 60 mm; a file that is not a PNG is a Chinese error."""
+    from bulletin.document.pdf import chart_width_mm
+
+    def png(width: int, height: int) -> bytes:
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.new("RGB", (width, height), "white").save(out, format="PNG")
+        return out.getvalue()
+
+    for w, h in ((4000, 100), (100, 4000), (800, 400), (1, 1)):
+        width = chart_width_mm(png(w, h))
+        assert width <= 150 and width * h / w <= 60.01, (w, h, width)
+    with pytest.raises(RenderError, match="PNG"):
+        pdf_bytes([Figure(b"GIF89a not a png", 1, "图")], "t")
