@@ -58,7 +58,22 @@ class LocalPool:
             for process in list((getattr(self.pool, "_processes", None) or {}).values()):
                 process.kill()  # on Ctrl-C: don't wait for bulletins in flight
         self.pool.shutdown(wait=not cancel, cancel_futures=True)
+        if cancel:
+            _forget_wakeup(self.pool)
         shutil.rmtree(self.inflight, ignore_errors=True)
+
+
+def _forget_wakeup(pool) -> None:
+    """After killing a pool's workers: let its manager thread finish, then drop its wake-up pipe from the list
+    Python's exit hook writes to; on 3.11 the hook writes to the pipe the thread has closed and prints a
+    traceback (OSError: Bad file descriptor) when the batch exits on a signal."""
+    from concurrent.futures import process as futures_process
+
+    thread = getattr(pool, "_executor_manager_thread", None)
+    if thread is None:
+        return
+    thread.join(timeout=10)
+    getattr(futures_process, "_threads_wakeups", {}).pop(thread, None)
 
 
 class DaskPool:
