@@ -14,15 +14,20 @@ from conftest import ROOT
 pytestmark = pytest.mark.slow  # runs the ingest benchmark script
 
 
-def test_ingest_benchmark_runs_small(tmp_path: Path):
-    """Generate, ingest, validate and load 3 small districts: exit 0, every row of the table printed, no errors."""
+def _run_benchmark(script: str, rows: int, tmp_path: Path, timeout: int) -> str:
+    """The standard output of benchmarks/<script> on 3 small districts; it must exit 0."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "ingest.py"), "--rows", "24000", "--districts", "3",
+        [sys.executable, str(ROOT / "benchmarks" / script), "--rows", str(rows), "--districts", "3",
          "--dir", str(tmp_path / "bench")],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        capture_output=True, text=True, timeout=timeout, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    out = result.stdout
+    return result.stdout
+
+
+def test_ingest_benchmark_runs_small(tmp_path: Path):
+    """Generate, ingest, validate and load 3 small districts: exit 0, every row of the table printed, no errors."""
+    out = _run_benchmark("ingest.py", 24000, tmp_path, timeout=300)
     for label in ("generate CSV exports", "ingest + validate", "peak memory", "load one district-month", "compute its figures"):
         assert label in out
     assert "24000 cases + 24000 evaluations" in out
@@ -33,13 +38,8 @@ def test_ingest_benchmark_runs_small(tmp_path: Path):
 
 def test_regional_benchmark_runs_small(tmp_path: Path):
     """benchmarks/regional.py on 3 small districts: exit 0, aggregates and both regional renders printed."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "regional.py"), "--rows", "3000", "--districts", "3",
-         "--dir", str(tmp_path / "bench")],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    out = _run_benchmark("regional.py", 3000, tmp_path, timeout=600)
     for label in ("aggregate every district (once)", "regional monthly bulletin 2024-06 (render)",
                   "the same in a warm batch worker"):
-        assert label in result.stdout
-    assert "0 failed" in result.stdout
+        assert label in out
+    assert "0 failed" in out

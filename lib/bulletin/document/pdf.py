@@ -57,6 +57,11 @@ def check_fonts() -> None:
 
 
 @lru_cache(maxsize=1)
+def _template() -> bytes:
+    return TEMPLATE.read_bytes()
+
+
+@lru_cache(maxsize=1)
 def compiler():
     """One Typst compiler per process: it finds the system fonts once and caches layout between bulletins."""
     return _typst().Compiler()
@@ -137,7 +142,7 @@ def pdf_bytes(document: Document | Iterable[Block], title: str) -> bytes:
     typst = _typst()
     with tempfile.TemporaryDirectory(prefix="bulletin-pdf-") as tmp:
         folder = Path(tmp)
-        (folder / "main.typ").write_bytes(TEMPLATE.read_bytes())
+        (folder / "main.typ").write_bytes(_template())
         inputs = {"blocks": json.dumps(typst_blocks(blocks, folder), ensure_ascii=False), "title": title}
         try:
             return compiler().compile(input=str(folder / "main.typ"), root=str(folder), sys_inputs=inputs)
