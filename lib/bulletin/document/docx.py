@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 from bulletin.document.attachments import reproducible_xlsx
 from bulletin.document.model import (
     Attachment, AttachmentNote, Block, Document, Figure, Heading, Imprint, Paragraph, Signature, Table, TitleBlock,
+    chart_width_mm,
 )
 from bulletin.document.page import TableNumbers
 
@@ -48,7 +49,6 @@ LINE_PITCH = 28.95  # pt: 225 mm / 22 lines
 CONDENSE = -4
 RED = "FF0000"
 TEXT_WIDTH_MM = 156
-FIGURE_MAX_MM = (150, 60)  # width, height: under a third of the 版心 height, so a moved chart leaves no large gap
 
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -236,18 +236,9 @@ def _column_widths(rows: list[tuple[str, ...]], columns: int) -> list[float]:
     return [TEXT_WIDTH_MM * n / total for n in need]
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
-    """Width and height in pixels of a PNG, from its header."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        raise ValueError("图表不是 PNG 图片")
-    return struct.unpack(">II", png[16:24])
-
-
 def _figure(body: _Body, b: Figure) -> None:
-    w, h = _png_size(b.png)
-    max_w, max_h = FIGURE_MAX_MM
-    width = min(max_w, max_h * w / h) if h else max_w  # fits the 版心; never taller than max_h
-    cx = _emu(width)
+    cx = _emu(chart_width_mm(b.png))  # checks the PNG header first
+    w, h = struct.unpack(">II", b.png[16:24])
     cy = round(cx * h / w) if w else 0
     rel = body.image(b.png)
     body.drawings += 1

@@ -8,6 +8,7 @@ each renderer escapes it for its own format.
 from __future__ import annotations
 
 import base64
+import struct
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable, Union
 
@@ -64,6 +65,22 @@ class Figure:
     png: bytes
     number: int
     caption: str
+
+
+# Printed charts fit within 150 x 60 mm: under a third of the 225 mm 版心, so one that moves to the next page leaves
+# no large gap. Word and PDF both size charts with chart_width_mm.
+CHART_MAX_MM = (150.0, 60.0)
+
+
+def chart_width_mm(png: bytes) -> float:
+    """The printed width of a chart: as wide as the 版心 allows while its height stays within CHART_MAX_MM."""
+    from bulletin.errors import RenderError
+
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise RenderError("图表不是有效的 PNG 图片,无法生成 Word 或 PDF 文件。")
+    width, height = struct.unpack(">II", png[16:24])
+    max_width, max_height = CHART_MAX_MM
+    return round(min(max_width, max_height * width / max(height, 1)), 2)
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,18 @@ subsets. No creation date and a fixed identifier make the same blocks give the s
 from __future__ import annotations
 
 import json
-import struct
 import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from bulletin.document.model import Attachment, Block, Document, Figure, Table, to_json
+from bulletin.document.model import Attachment, Block, Document, Figure, Table, chart_width_mm, to_json
 from bulletin.errors import RenderError
 
 TEMPLATE = Path(__file__).parent / "templates" / "bulletin" / "gbt9704.typ"
 # Families the template asks for (as Typst names them); at least one must exist or Chinese prints as boxes.
 CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai", "AR PL UMing", "WenQuanYi Micro Hei")
-# Charts fit within 150 x 60 mm: under a third of the 225 mm 版心, so one moved to the next page leaves no large gap.
-CHART_MAX_MM = (150.0, 60.0)
 # Table text is 12 pt with 4 pt padding each side: a half-width character about 0.55 em wide.
 TABLE_FONT_PT, CELL_PADDING_PT, HALF_WIDTH_EM = 12.0, 4.0, 0.56
 TEXT_WIDTH_PT = 156 / 25.4 * 72
@@ -96,20 +93,6 @@ def column_widths(t: Table, available: float = TEXT_WIDTH_PT) -> list[float]:
     shares = [s - over * s / flexible if s > _points(4) else s for s in shares]
     it = iter(shares)
     return [round(w if n else next(it), 2) for w, n in zip(natural, numeric)]
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """Pixel width and height from a PNG's header."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
-        raise RenderError("图表不是有效的 PNG 图片,无法生成 PDF。")
-    return struct.unpack(">II", png[16:24])
-
-
-def chart_width_mm(png: bytes) -> float:
-    """The printed width of a chart: as wide as the 版心 allows while its height stays within CHART_MAX_MM."""
-    width, height = _png_size(png)
-    max_width, max_height = CHART_MAX_MM
-    return round(min(max_width, max_height * width / max(height, 1)), 2)
 
 
 def _table_json(t: Table) -> dict[str, Any]:
