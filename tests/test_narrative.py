@@ -172,3 +172,51 @@ def test_staff_named_only_where_published():
     assert said == "本月对56名窗口工作人员进行了个人考评,平均得分94.604分。"
     s["top"] = [{"staff": "张三", "department": "公安局", "score": 99.5}]
     assert "张三(公安局,99.500分)得分居前" in text(narrative.staff(dict(MONTH, staff=s), "本月"))
+
+
+def _ranked(n: int = 6) -> dict:
+    ranking = [{"department": f"单位{i}", "total": 110.0 - i, "rank": i + 1} for i in range(n)]
+    return {"scheme": "办法", "ranking": ranking, "items": [{"category": "效率"}], "base": 100.0,
+            "top3": ["单位0", "单位1", "单位2"], "bottom3": ["单位3", "单位4", "单位5"], "move_named_min": 3,
+            "risers": [{"department": "单位0", "move": 4}], "fallers": [], "bottom_again": ["单位5"],
+            "moves": [], "previous_incomplete": None}
+
+
+@pytest.mark.parametrize("relation, label, since, twice", [
+    ("上期", "2024年5月", "与2024年5月相比", "单位5连续2个月排名后三位"),
+    ("上年同期", "2023年上半年", "与上年同期(2023年上半年)相比", "单位5上年同期也排名后三位"),
+])
+def test_ranking_change_names_what_it_compares_with(relation, label, since, twice):
+    """A half year's change is against the same half a year earlier, said so; a run (连续) only for consecutive
+    periods."""
+    s = dict(_ranked(), previous={"period_label": label, "relation": relation, "ranking": [], "bottom3": []},
+             bottom_runs=[{"department": "单位5", "periods": 2, "at_least": False}] if relation == "上期" else [],
+             run_unit="个月" if relation == "上期" else "")
+    f = dict(MONTH if relation == "上期" else RANGE, scores=s)
+    said = text(narrative.ranking_changes(f))
+    assert said.startswith(since) and "单位0(上升4位)" in said
+    problems = text(narrative.problems(f))
+    assert twice in problems and twice in said.replace("本期与上年同期均", "上年同期也")
+    assert ("连续" in problems) == (relation == "上期")
+    assert ("连续两期" in text(narrative.next_steps(f))) == (relation == "上期")
+
+
+def test_bottom_runs_say_how_long_and_at_least_where_the_count_stopped():
+    """连续N个月 from scores.bottom_runs, longest first; 及以上 only where the unit was still there when counting
+    stopped."""
+    runs = [{"department": "单位5", "periods": 6, "at_least": True}, {"department": "单位3", "periods": 3, "at_least": False}]
+    s = dict(_ranked(), previous={"period_label": "2024年第一季度", "relation": "上期", "ranking": [], "bottom3": []},
+             bottom_again=["单位5", "单位3"], bottom_runs=runs, run_unit="个季度")
+    f = dict(MONTH, scores=s)
+    expected = "单位5连续6个季度及以上、单位3连续3个季度排名后三位"
+    assert expected in text(narrative.ranking_changes(f)) and expected in text(narrative.problems(f))
+
+
+def test_no_ranking_change_from_incomplete_scores():
+    """previous_incomplete: the reason is said and no unit is named as rising or falling."""
+    s = dict(_ranked(), previous=None, risers=[], bottom_again=[],
+             previous_incomplete={"period_label": "2023年上半年", "relation": "上年同期",
+                                  "reason": "2023年3月没有办件数据,考核依据不完整"})
+    said = text(narrative.ranking_changes(dict(RANGE, scores=s)))
+    assert said == "2023年3月没有办件数据,考核依据不完整,本期排名不与上年同期(2023年上半年)作比较。"
+    assert narrative.ranking_changes(dict(RANGE, scores=dict(s, previous_incomplete=None))) == []

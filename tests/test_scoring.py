@@ -184,7 +184,7 @@ def test_named_units_are_set_apart(totals):
 def test_scores_incomplete_names_missing_month():
     """A scheme reading cases is incomplete for a month without a single case row, and for an absent table."""
     from bulletin.data.tables import Tables
-    from bulletin.figures.compute import scores_incomplete
+    from bulletin.figures.period_scores import scores_incomplete
 
     scheme = _scheme(ScoreItem("x", "X", "c", "metric", metric="on_time_rate", scale=SCALE),
                      ScoreItem("d", "D", "c", "inspections", categories=("到岗",), cap=5.0))

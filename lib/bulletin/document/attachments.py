@@ -108,7 +108,9 @@ def workbook_bytes(figures: dict[str, Any]) -> bytes:
         moves = {r["department"]: r for r in scores.get("moves") or []} if scores.get("previous") else {}
         header = ["排名", "单位"] + heads + ["总分"] + (["等次"] if graded else [])
         if moves:
-            header += [f"上期排名({scores['previous']['period_label']})", f"上期总分({scores['previous']['period_label']})", "变化"]
+            was = scores['previous'].get('relation', '上期')
+            header += [f"{was}排名({scores['previous']['period_label']})", f"{was}总分({scores['previous']['period_label']})",
+                       "变化"]
         rows = []
         for r in scores["ranking"]:
             d = departments.get(r["department"], {})

@@ -108,7 +108,7 @@ def ranking_table(f: dict[str, Any], caption: str = "各单位绩效考核排名
                                                   for r in s["ranking"]]) for c in categories] + ["总分"])
     numeric = [0] + list(range(2, len(header)))
     if moves:
-        header += [f"上期排名({s['previous']['period_label']})", "变化"]
+        header += [f"{s['previous'].get('relation', '上期')}排名({s['previous']['period_label']})", "变化"]
         numeric.append(len(header) - 2)
     label = f"{f['period_label']}{caption}"
     if len(rows) > BODY_ROWS_MAX and not full:
@@ -118,11 +118,16 @@ def ranking_table(f: dict[str, Any], caption: str = "各单位绩效考核排名
 
 
 def ranking_changes(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:
-    """Change since last time: units that rose or fell most, and those in the bottom three twice running."""
+    """Change since last time (上期, or 上年同期 for half years, years and ranges): units that rose or fell most, and
+    those in the bottom three both times; or why no change is stated when either period's scores are incomplete."""
     s = f.get("scores") or {}
-    if not s.get("previous") or not s.get("ranking"):
+    if not s.get("ranking"):
         return []
-    return say("ranking_changes", f, wording)
+    if s.get("previous"):
+        return say("ranking_changes", f, wording)
+    if s.get("previous_incomplete"):
+        return say("ranking_not_compared", f, wording)
+    return []
 
 
 def evaluations(f: dict[str, Any], *, wording: Wording | None = None) -> list[Block]:

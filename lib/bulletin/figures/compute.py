@@ -12,11 +12,12 @@ from bulletin.figures import metrics as m
 from bulletin.figures.workdays import WorkCalendar
 from bulletin.errors import CalendarError
 from bulletin.config import District, Scheme
-from bulletin.figures.periods import Period
-from bulletin.figures.scoring import average_scores, score_departments, score_summary
+from bulletin.figures.changes import change_base, score_changes
+from bulletin.figures.period_scores import period_scores, scored_departments, scores_incomplete
+from bulletin.figures.periods import Period, parse_period
+from bulletin.figures.scoring import score_summary
 from bulletin.data.privacy import mask_text
 from bulletin.data.tables import Tables
-from bulletin.data.validation import TABLE_LABELS
 
 TREND_MONTHS = 12
 
@@ -40,7 +41,7 @@ def compute_figures(
         "tables": tables.present(),
     }
     per_department: list[pd.DataFrame] = []
-    base_frames: dict[str, pd.DataFrame] = {}  # the 同比/环比 periods' case frames, reused for the previous ranking
+    base_frames: dict[str, pd.DataFrame] = {}  # the case frames of the period and its 同比/环比 bases, reused to score them
     if tables.cases is not None:
         figures["cases"], dept_cases = _cases(tables, calendar, period, base_frames)
         gaps = figures["cases"].pop("data_gaps")
@@ -84,11 +85,11 @@ def compute_figures(
     if district.targets:
         figures["targets"] = m.target_status(district.targets, _flat(figures))
 
-    departments = _scored_departments(tables)
+    departments = scored_departments(tables)
     table = pd.concat(per_department, axis=1) if per_department else pd.DataFrame()
     table = table.reindex(sorted(set(table.index) | set(departments)))
     if scheme is not None and departments:
-        scored = _scores(tables, district, scheme, calendar, period, departments, table)
+        scored = period_scores(tables, district, scheme, calendar, period, departments, table, base_frames.get("current"))
         incomplete = scores_incomplete(tables, scheme, period)
         figures["scores"] = {"scheme": scheme.name, "months_averaged": period.n_months,
                              **score_summary(scored, scheme.base, incomplete)}
@@ -96,8 +97,9 @@ def compute_figures(
             {"id": i.id, "name": i.name, "category": i.category, "source": i.source} for i in scheme.items
         ]
         table = scored.set_index("department").join(table, how="left").reset_index()
-        figures["scores"].update(_score_changes(tables, district, scheme, calendar, period, departments, figures,
-                                                base_frames.get("previous")))
+        history_first = parse_period(months_needed(period)[0]).first
+        figures["scores"].update(score_changes(tables, district, scheme, calendar, period, departments, figures,
+                                               incomplete, base_frames, history_first))
     else:
         table = table.rename_axis("department").reset_index()
     figures["departments"] = _records(table)
@@ -111,6 +113,8 @@ def compute_figures(
 def _cases(tables: Tables, calendar: WorkCalendar, period: Period,
            base_frames: dict[str, pd.DataFrame] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     frame = m.case_frame(tables.cases, tables.items, period, calendar)
+    if base_frames is not None:
+        base_frames["current"] = frame
     result = m.case_metrics(frame, period)
     bases = {"year_ago": period.year_ago(), "previous": period.previous()}
     for key, base in bases.items():
@@ -144,62 +148,6 @@ def _trend(cases: pd.DataFrame, period: Period) -> dict[str, Any]:
     return {"months": months, "received": series["received"].tolist(), "completed": series["completed"].tolist()}
 
 
-def _scores(tables: Tables, district: District, scheme: Scheme, calendar: WorkCalendar, period: Period,
-            departments: list[str], table: pd.DataFrame) -> pd.DataFrame:
-    """The period's scores: scored on the month itself, or as the mean of each month's scores for longer periods."""
-    if period.n_months == 1:
-        return score_departments(scheme, departments, table, tables.inspections, tables.assessment, period)
-    monthly = []
-    for month in period.month_periods():
-        metrics = _department_metrics(tables, district, calendar, month)
-        monthly.append(score_departments(scheme, departments, metrics, tables.inspections, tables.assessment, month))
-    return average_scores(scheme, monthly)
-
-
-# The table each scored metric is computed from (the others come from cases).
-_METRIC_TABLES = {"evaluations": "evaluations", "good_rate": "evaluations", "satisfaction": "evaluations",
-                  "bad": "evaluations", "rectified_rate": "evaluations", "complaints": "complaints",
-                  "complaint_resolved_rate": "complaints"}
-_SOURCE_TABLES = {"inspections": "inspections", "manual": "assessment", "bonus": "assessment"}
-# Tables so busy that a month without a row means its export is missing, not a quiet month.
-_EVERY_MONTH = {"cases": "received_at", "evaluations": "evaluated_at"}
-
-
-def scores_incomplete(tables: Tables, scheme: Scheme, period: Period) -> str:
-    """'' when every table the scheme reads is there with rows in each month of the period; else why the scores
-    cannot name 先进/后进 (a Chinese clause naming the missing table or month)."""
-    needed = dict.fromkeys(
-        _METRIC_TABLES.get(i.metric, "cases") if i.source == "metric" else _SOURCE_TABLES[i.source] for i in scheme.items
-    )
-    for name in needed:
-        table = getattr(tables, name)
-        if table is None:
-            return f"缺少{TABLE_LABELS[name]}数据,考核依据不完整"
-        column = _EVERY_MONTH.get(name)
-        if column is None:
-            continue
-        seen = set(table[column].dropna().dt.strftime("%Y-%m"))
-        for month in period.month_periods():
-            if month.text not in seen:
-                return f"{month.label}没有{TABLE_LABELS[name]}数据,考核依据不完整"
-    return ""
-
-
-def _department_metrics(tables: Tables, district: District, calendar: WorkCalendar, period: Period,
-                        frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The per-department metrics a scheme's metric items read, for one period (from its case frame when given)."""
-    parts = []
-    if tables.cases is not None:
-        if frame is None:
-            frame = m.case_frame(tables.cases, tables.items, period, calendar)
-        parts.append(m.department_case_metrics(frame, period))
-    if tables.evaluations is not None:
-        parts.append(m.department_evaluation_metrics(tables.evaluations, period, district.satisfaction))
-    if tables.complaints is not None:
-        parts.append(m.department_complaint_metrics(tables.complaints, period))
-    return pd.concat(parts, axis=1) if parts else pd.DataFrame()
-
-
 ISSUE_WORKDAYS = 5
 
 
@@ -227,16 +175,6 @@ def _trend_months(period: Period) -> list[str]:
     if period.n_months > 1:
         return period.months()
     return [p.text for p in Period(period.last - TREND_MONTHS + 1, period.last, "range").month_periods()]
-
-
-def _scored_departments(tables: Tables) -> list[str]:
-    """Stationed departments (all when the table is missing, then those seen in cases)."""
-    if tables.departments is not None:
-        d = tables.departments
-        return sorted(d.loc[d["stationed"].fillna(True).astype(bool), "department"].astype(str))
-    if tables.cases is not None:
-        return sorted(tables.cases["department"].dropna().astype(str).unique())
-    return []
 
 
 STAFF_SHOWN = 10
@@ -294,45 +232,6 @@ def clean(value: Any) -> Any:
 # --- figures the prose states (issue 16): every number a sentence gives lands in the JSON -----------
 
 
-def _change_base(period: Period) -> Period | None:
-    """What "since last time" compares with: the previous month or quarter; the same period a year earlier for
-    half years, years and month ranges."""
-    return period.previous() if period.kind in ("month", "quarter") else period.year_ago()
-
-
-def _score_changes(tables: Tables, district: District, scheme: Scheme, calendar: WorkCalendar, period: Period,
-                   departments: list[str], figures: dict[str, Any],
-                   previous_frame: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The ranking of the comparison period and each unit's movement; units that rose or fell most; units in the
-    bottom three both times. Only for months and quarters (longer periods would score every month again)."""
-    base = period.previous() if period.kind in ("month", "quarter") else None
-    cases = figures.get("cases") or {}
-    if base is None or (tables.cases is not None and not (cases.get("previous") or {}).get("received")):
-        return {"previous": None, "moves": [], "risers": [], "fallers": [], "move_named_min": m.MOVE_NAMED_MIN,
-                "bottom_again": []}
-    if base.n_months == 1:
-        metrics = _department_metrics(tables, district, calendar, base, previous_frame)
-        metrics = metrics.reindex(sorted(set(metrics.index) | set(departments)))
-    else:
-        metrics = None
-    before = score_summary(_scores(tables, district, scheme, calendar, base, departments, metrics), scheme.base)
-    ranking = figures["scores"]["ranking"]
-    moves = m.ranking_moves(ranking, before["ranking"])
-    moved = [r for r in moves if r["move"] is not None and abs(r["move"]) >= m.MOVE_NAMED_MIN]
-    risers = sorted((r for r in moved if r["move"] > 0), key=lambda r: (-r["move"], r["department"]))[:m.MOVERS_NAMED]
-    fallers = sorted((r for r in moved if r["move"] < 0), key=lambda r: (r["move"], r["department"]))[:m.MOVERS_NAMED]
-    bottom = figures["scores"]["bottom3"]
-    return {
-        "previous": {"period": base.text, "period_label": base.label, "ranking": before["ranking"],
-                     "bottom3": before["bottom3"]},
-        "moves": moves,
-        "risers": [{"department": r["department"], "move": r["move"]} for r in risers],
-        "fallers": [{"department": r["department"], "move": -r["move"]} for r in fallers],
-        "move_named_min": m.MOVE_NAMED_MIN,
-        "bottom_again": [d for d in bottom if d in before["bottom3"]],
-    }
-
-
 def _online_share(cases: dict[str, Any]) -> float | None:
     """网上申办占比: cases received through any channel but the 窗口, over all received."""
     return m.rate(sum(v for k, v in cases["by_channel"].items() if k != "窗口"), cases["received"])
@@ -342,7 +241,7 @@ def _statements(figures: dict[str, Any], period: Period) -> None:
     """Add the shares, counts and flags the sentences state, so the text reads figures only (never computes)."""
     last = Period(period.last, period.last, "month")
     figures["as_of_label"] = last.label  # 截至 names the period's last month (截至2024年11月末)
-    base = _change_base(period)
+    base = change_base(period)
     figures["compare"] = {"bases": ["previous", "year_ago"] if period.kind in ("month", "quarter") else ["year_ago"],
                           "since": "previous" if base == period.previous() else "year_ago"}
     c = figures.get("cases")

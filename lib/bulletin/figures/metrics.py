@@ -82,11 +82,7 @@ def _counts(values: pd.Series) -> dict[str, int]:
 
 def case_frame(cases: pd.DataFrame, items: pd.DataFrame | None, period: Period, calendar: WorkCalendar) -> pd.DataFrame:
     """The cases a period's figures need (received in it, or still open at its start), with item type and deadline."""
-    start, stop = bounds(period)
-    relevant = ((cases["received_at"] >= start) & (cases["received_at"] < stop)) | (
-        (cases["received_at"] < start) & ~(cases["completed_at"] < start)
-    )
-    frame = cases.loc[relevant].copy()
+    frame = cases.loc[_relevant(cases, period)].copy()
     if items is not None:
         lookup = items.set_index("item_code")
         days = lookup["promised_days"].astype("Float64").fillna(lookup["legal_days"].astype("Float64"))
@@ -97,6 +93,21 @@ def case_frame(cases: pd.DataFrame, items: pd.DataFrame | None, period: Period, 
         frame["promised_days"] = np.nan
     frame["deadline"] = calendar.deadlines(frame["received_at"], frame["promised_days"])
     return frame
+
+
+def _relevant(cases: pd.DataFrame, period: Period) -> pd.Series:
+    """Received in the period, or received before it and not completed before it starts."""
+    start, stop = bounds(period)
+    return ((cases["received_at"] >= start) & (cases["received_at"] < stop)) | (
+        (cases["received_at"] < start) & ~(cases["completed_at"] < start)
+    )
+
+
+def sub_frame(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The case frame of a period inside the one `frame` was built for (a month of a quarter): the same rows as
+    `case_frame` would select, their deadlines reused (every case it needs was received in or open at the start of
+    the larger period)."""
+    return frame.loc[_relevant(frame, period)]
 
 
 def _flags(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -171,10 +182,18 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num.astype("float64") / den.where(den > 0)).astype("float64")
 
 
+def month_texts(when: pd.Series) -> pd.Series:
+    """'YYYY-MM' of each timestamp (NaN where missing): `dt.strftime("%Y-%m")`, formatting each distinct month once
+    (strftime formats every row, seconds over a few years of cases)."""
+    codes, months = pd.factorize(when.dt.year * 100 + when.dt.month)
+    texts = np.array([f"{int(k) // 100:04d}-{int(k) % 100:02d}" for k in months] + [np.nan], dtype=object)
+    return pd.Series(texts[codes], index=when.index, dtype=object)
+
+
 def monthly_cases(cases: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Received and completed-in-month counts per month (for trend charts), indexed by 'YYYY-MM'."""
-    received = cases["received_at"].dt.strftime("%Y-%m")
-    done = cases["completed_at"].dt.strftime("%Y-%m")
+    received = month_texts(cases["received_at"])
+    done = month_texts(cases["completed_at"])
     same_month = received == done
     table = pd.DataFrame(
         {
@@ -190,7 +209,7 @@ def monthly_cases(cases: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 
 def monthly_evaluations(evaluations: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Online and offline evaluations and 差评 per month, indexed by 'YYYY-MM'."""
-    month = evaluations["evaluated_at"].dt.strftime("%Y-%m")
+    month = month_texts(evaluations["evaluated_at"])
     table = pd.DataFrame(
         {
             "online": month[evaluations["channel"] == EVAL_ONLINE].value_counts(),

@@ -56,7 +56,8 @@ b.section("目标完成情况", narrative.targets(f, wording=w))
 b.section("工作亮点", narrative.highlights(f, wording=w))
 
 # %%
-b.section("考核情况", narrative.scores_summary(f, b.district.scope, table_in_body=False, wording=w) + narrative.grades(f, b.period_word, wording=w))
+b.section("考核情况", narrative.scores_summary(f, b.district.scope, table_in_body=False, wording=w) + narrative.grades(f, b.period_word, wording=w)
+          + narrative.ranking_changes(f, wording=w))
 b.ranking_chart("各单位绩效考核得分")
 
 # %%

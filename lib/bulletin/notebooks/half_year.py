@@ -59,7 +59,8 @@ b.part("便民服务及电子证照", narrative.other_work(f, wording=w) + narra
 b.section("同比分析", narrative.comparison(f, wording=w))
 
 # %%
-b.section("考核情况", narrative.scores_summary(f, b.district.scope, table_in_body=False, wording=w) + narrative.grades(f, b.period_word, wording=w))
+b.section("考核情况", narrative.scores_summary(f, b.district.scope, table_in_body=False, wording=w) + narrative.grades(f, b.period_word, wording=w)
+          + narrative.ranking_changes(f, wording=w))
 b.ranking_chart(f"{b.period_word}各单位绩效考核得分")
 
 # %%
