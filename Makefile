@@ -55,11 +55,11 @@ office:
 demo: $(VENV)/.installed-core fonts
 	$(BIN)/bulletin demo
 
-# Tests run in TEST_JOBS processes (pytest-xdist); tests/conftest.py groups them so fixtures are built once.
+# Tests run in TEST_JOBS processes (pytest-xdist), each test file in one of them so its module fixtures are built once.
 TEST_JOBS ?= 2
 
 test: setup
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 # The notebooks' default parameters read the demo district yunhe: write the demo first if it is missing.
 lab: $(VENV)/.installed-lab fonts

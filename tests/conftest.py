@@ -139,11 +139,3 @@ def fill_disk_on_write(monkeypatch, nth: int) -> None:
         return FullDisk(handle) if calls["n"] == nth else handle
 
     monkeypatch.setattr(outputs.os, "fdopen", fdopen)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test`, `--dist loadgroup`) each test file runs in one process, so its module
-    fixtures are built once; the files that read the session's trust_project share one process, so it is too."""
-    trust = {item.path for item in items if "trust_project" in item.fixturenames}
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group("trust" if item.path in trust else item.path.stem))
