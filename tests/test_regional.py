@@ -462,3 +462,29 @@ def test_run_file_may_list_regions_only(tmp_path: Path):
     runfile.write_text("periods: [2024-06]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="districts 不能为空"):
         load_run(runfile, tmp_path)
+
+
+@pytest.mark.parametrize("period, kind, base, header", [
+    ("2024-H1", "half_year", "2023-H1", "上年同期排名(2023年上半年)"),
+    ("2024-Q4", "quarterly", "2024-Q3", "上期排名(2024年第三季度)"),
+])
+def test_previous_rank_is_the_rank_of_the_period_compared_with(demo: Path, period: str, kind: str, base: str,
+                                                                header: str):
+    """A half year's 上年同期排名 is each district's rank in the same half a year earlier (a quarter's, the previous
+    quarter's), and the table and workbook say which."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from bulletin.document.regional import open_region, regional_workbook_bytes
+    from bulletin.document.regional_narrative import ranking_table
+
+    params = demo / "params"
+    now = open_region("shili", period, kind, demo / "data", params).figures
+    then = open_region("shili", base, kind, demo / "data", params).figures
+    assert {d: r["previous_rank"] for d, r in now["districts"].items()} == \
+        {d: r["rank"] for d, r in then["districts"].items()}
+    assert None not in {r["previous_rank"] for r in now["districts"].values()}
+    assert ranking_table(now)[0].header[-1] == header
+    sheet = load_workbook(io.BytesIO(regional_workbook_bytes(now))).worksheets[0]
+    assert header in [c.value for row in sheet.iter_rows(max_row=3) for c in row]

@@ -15,6 +15,7 @@ from bulletin.document import charts
 from bulletin.document.attachments import COUNT_FMT, RATE_FMT, SCORE_FMT, _sheet, reproducible_xlsx
 from bulletin.document.builder import Bulletin, project_root
 from bulletin.document.model import AttachmentNote, Heading
+from bulletin.document.regional_narrative import previous_rank_header
 from bulletin.document.wording import Wording
 from bulletin.errors import BulletinError, DataError
 from bulletin.figures.aggregates import Aggregates, district_aggregates
@@ -146,7 +147,8 @@ def regional_workbook_bytes(figures: dict[str, Any]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     rows = [[figures["districts"][d].get(key) for _, key, _ in COLUMNS] for d in figures["ranking"]]
-    _sheet(wb, "各县区数据及排名", [h for h, _, _ in COLUMNS], rows, [f for _, _, f in COLUMNS])
+    header = [previous_rank_header(figures) if key == "previous_rank" else h for h, key, _ in COLUMNS]
+    _sheet(wb, "各县区数据及排名", header, rows, [f for _, _, f in COLUMNS])
     wb.properties.creator = "bulletin"
     buffer = io.BytesIO()
     wb.save(buffer)

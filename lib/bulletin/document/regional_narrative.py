@@ -56,9 +56,16 @@ def ranking_intro(f: dict[str, Any], *, wording: Wording | None = None) -> list[
     return say("ranking_intro", f, wording)
 
 
+def previous_rank_header(f: dict[str, Any]) -> str:
+    """上期排名(2024年5月), or 上年同期排名(2023年上半年) for half years, years and month ranges."""
+    relation = f.get("previous_relation", "上期")
+    return f"{relation}排名({f['previous_label']})" if f.get("previous_label") else f"{relation}排名"
+
+
 def ranking_table(f: dict[str, Any]) -> list[Block]:
     """各县区排名: every ranked metric with its rank, the composite score, rank and previous rank."""
-    header = ["县(市、区)"] + [label for key, label, _ in RANKED if key != "score"] + ["综合得分", "排名", "上期排名"]
+    header = (["县(市、区)"] + [label for key, label, _ in RANKED if key != "score"]
+              + ["综合得分", "排名", previous_rank_header(f)])
     rows = []
     for d in f["ranking"]:
         r = f["districts"][d]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from bulletin.config import Scheme
 from bulletin.figures.aggregates import Aggregates
+from bulletin.figures.changes import RUN_UNITS
 from bulletin.figures.compute import clean
 from bulletin.figures.metrics import RATINGS, change, rate
 from bulletin.figures.periods import Period
@@ -285,13 +286,18 @@ def regional_figures(
     }
     figures.update(_totals(sums, bases, mode))
 
+    # The rank a district had last time: the previous month or quarter; the same period a year earlier for half
+    # years, years and month ranges (as in a district's bulletin, figures/changes.py).
+    since = "previous" if period.kind in RUN_UNITS else "year_ago"
+    figures["previous_relation"] = "上期" if since == "previous" else "上年同期"
+    figures["previous_label"] = bases[since].label
     rows = {d: district_row(sums["current"][d], mode) for d in figures["included"]}
-    previous_rows = {d: district_row(sums["previous"][d], mode) for d in figures["included"]}
+    previous_rows = {d: district_row(sums[since][d], mode) for d in figures["included"]}
     scores = previous_scores = None
     if scheme is not None and aggregates:
         scored = district_scores(scheme, aggregates, period, mode)
         scores = dict(zip(scored["district"], scored["total"]))
-        before = district_scores(scheme, aggregates, period.previous(), mode)
+        before = district_scores(scheme, aggregates, bases[since], mode)
         previous_scores = dict(zip(before["district"], before["total"]))
         summary = score_summary(scored.rename(columns={"district": "department"}), scheme.base)
         figures["scores"] = {"scheme": scheme.name, "months_averaged": period.n_months,
