@@ -118,6 +118,18 @@ def movement(move: int | None) -> str:
     return "持平" if move == 0 else (f"↑{move}" if move > 0 else f"↓{-move}")
 
 
+def compared_with(previous: dict) -> str:
+    """The period a change is against, as a sentence names it: 2024年5月 (上期), 上年同期(2023年上半年)."""
+    label = previous["period_label"]
+    return f"上年同期({label})" if previous.get("relation") == "上年同期" else label
+
+
+def runs(rows: list[dict], unit: str) -> str:
+    """Units with how many periods running they have been in the bottom three (scores.bottom_runs):
+    供电公司连续3个月、财政局连续2个月; 连续6个季度及以上 where the count stopped with the unit still there."""
+    return join_names([f"{r['department']}连续{r['periods']}{unit}{'及以上' if r['at_least'] else ''}" for r in rows])
+
+
 # The filters every wording template may call, by the names templates use.
 FILTERS = {
     "count": count,  # {{ cases.received|count }} -> 13724件; {{ n|count('条') }}; {{ n|count('件', wan=true) }}
@@ -132,5 +144,7 @@ FILTERS = {
     "names": join_names,  # {{ scores.top3|names }} -> 公安局、残疾人联合会、不动产登记中心
     "names_of": names_of,  # {{ attention.overdue|names_of(districts) }} -> 云河区、东山县 (regional: ids -> names)
     "ordinal": ordinal,  # {{ 12|ordinal }} -> 十二
+    "compared_with": compared_with,  # {{ scores.previous|compared_with }} -> 2024年5月 / 上年同期(2023年上半年)
+    "runs": runs,  # {{ scores.bottom_runs|runs(scores.run_unit) }} -> 供电公司连续3个月、财政局连续2个月
     "listing": listing,  # {{ cases.by_township|listing }} -> 东湖街道434件、云岭镇399件; listing('人次', 8)
 }

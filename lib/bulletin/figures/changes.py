@@ -20,12 +20,19 @@ from bulletin.figures.workdays import WorkCalendar
 # How many periods (this one included) a run in the bottom three is counted back; a longer run is 连续N个月及以上.
 RUN_PERIODS_MAX = 6
 RUN_UNITS = {"month": "个月", "quarter": "个季度"}
+# How a bulletin names the period it compares with, by change_key.
+RELATIONS = {"previous": "上期", "year_ago": "上年同期"}
+
+
+def change_key(period: Period) -> str:
+    """What "since last time" compares with: 'previous' (the previous month or quarter) or 'year_ago' (the same
+    period a year earlier: half years, years and month ranges). District and regional bulletins alike."""
+    return "previous" if period.kind in RUN_UNITS else "year_ago"
 
 
 def change_base(period: Period) -> Period:
-    """What "since last time" compares with: the previous month or quarter; the same period a year earlier for
-    half years, years and month ranges."""
-    return period.previous() if period.kind in RUN_UNITS else period.year_ago()
+    """The period change_key names."""
+    return period.previous() if change_key(period) == "previous" else period.year_ago()
 
 
 def score_changes(tables: Tables, district: District, scheme: Scheme, calendar: WorkCalendar, period: Period,
@@ -36,9 +43,8 @@ def score_changes(tables: Tables, district: District, scheme: Scheme, calendar: 
     `history_first`, the first month of data loaded). Nothing is compared when the comparison period lies before
     the data; when either period lacks a table or a month the scheme reads, `previous_incomplete` says why no change
     is stated."""
-    base = change_base(period)
-    relation = "上期" if period.kind in RUN_UNITS else "上年同期"
-    key = "previous" if relation == "上期" else "year_ago"
+    key, base = change_key(period), change_base(period)
+    relation = RELATIONS[key]
     cases = figures.get("cases") or {}
     unchanged: dict[str, Any] = {"previous": None, "previous_incomplete": None, "moves": [], "risers": [],
                                  "fallers": [], "move_named_min": m.MOVE_NAMED_MIN, "bottom_again": [],
@@ -58,7 +64,7 @@ def score_changes(tables: Tables, district: District, scheme: Scheme, calendar: 
     fallers = sorted((r for r in moved if r["move"] < 0), key=lambda r: (r["move"], r["department"]))[:m.MOVERS_NAMED]
     again = [d for d in figures["scores"]["bottom3"] if d in before["bottom3"]]
     earlier = _earlier_bottoms(tables, district, scheme, calendar, base, departments, history_first)
-    runs = bottom_runs(again, earlier) if relation == "上期" else []
+    runs = bottom_runs(again, earlier) if key == "previous" else []
     return {
         **unchanged,
         "previous": {"period": base.text, "period_label": base.label, "relation": relation,

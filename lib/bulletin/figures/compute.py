@@ -12,9 +12,9 @@ from bulletin.figures import metrics as m
 from bulletin.figures.workdays import WorkCalendar
 from bulletin.errors import CalendarError
 from bulletin.config import District, Scheme
-from bulletin.figures.changes import change_base, score_changes
+from bulletin.figures.changes import change_key, score_changes
 from bulletin.figures.period_scores import period_scores, scored_departments, scores_incomplete
-from bulletin.figures.periods import Period, parse_period
+from bulletin.figures.periods import Period
 from bulletin.figures.scoring import score_summary
 from bulletin.data.privacy import mask_text
 from bulletin.data.tables import Tables
@@ -97,9 +97,8 @@ def compute_figures(
             {"id": i.id, "name": i.name, "category": i.category, "source": i.source} for i in scheme.items
         ]
         table = scored.set_index("department").join(table, how="left").reset_index()
-        history_first = parse_period(months_needed(period)[0]).first
         figures["scores"].update(score_changes(tables, district, scheme, calendar, period, departments, figures,
-                                               incomplete, base_frames, history_first))
+                                               incomplete, base_frames, _first_month_needed(period)))
     else:
         table = table.rename_axis("department").reset_index()
     figures["departments"] = _records(table)
@@ -165,9 +164,14 @@ def issue_date(calendar: WorkCalendar, period: Period) -> str:
 def months_needed(period: Period) -> tuple[str, str]:
     """First and last month of data the period's figures read: its trend, 同比 and 环比 periods up to its last
     month (cases received earlier and still open at the first month come along, see store.load_tables)."""
-    bases = (period, period.year_ago(), period.previous())
-    first = min(min(p.first for p in bases), period.last - TREND_MONTHS + 1)
+    first = _first_month_needed(period)
     return Period(first, first, "month").text, Period(period.last, period.last, "month").text
+
+
+def _first_month_needed(period: Period) -> int:
+    """The month index months_needed starts at."""
+    bases = (period, period.year_ago(), period.previous())
+    return min(min(p.first for p in bases), period.last - TREND_MONTHS + 1)
 
 
 def _trend_months(period: Period) -> list[str]:
@@ -241,9 +245,8 @@ def _statements(figures: dict[str, Any], period: Period) -> None:
     """Add the shares, counts and flags the sentences state, so the text reads figures only (never computes)."""
     last = Period(period.last, period.last, "month")
     figures["as_of_label"] = last.label  # 截至 names the period's last month (截至2024年11月末)
-    base = change_base(period)
-    figures["compare"] = {"bases": ["previous", "year_ago"] if period.kind in ("month", "quarter") else ["year_ago"],
-                          "since": "previous" if base == period.previous() else "year_ago"}
+    since = change_key(period)
+    figures["compare"] = {"bases": ["previous", "year_ago"] if since == "previous" else ["year_ago"], "since": since}
     c = figures.get("cases")
     if c:
         online = {k: v for k, v in c["by_channel"].items() if k != "窗口"}

@@ -17,7 +17,7 @@ import pandas as pd
 
 from bulletin.config import Scheme
 from bulletin.figures.aggregates import Aggregates
-from bulletin.figures.changes import RUN_UNITS
+from bulletin.figures.changes import RELATIONS, change_key
 from bulletin.figures.compute import clean
 from bulletin.figures.metrics import RATINGS, change, rate
 from bulletin.figures.periods import Period
@@ -288,8 +288,8 @@ def regional_figures(
 
     # The rank a district had last time: the previous month or quarter; the same period a year earlier for half
     # years, years and month ranges (as in a district's bulletin, figures/changes.py).
-    since = "previous" if period.kind in RUN_UNITS else "year_ago"
-    figures["previous_relation"] = "上期" if since == "previous" else "上年同期"
+    since = change_key(period)
+    figures["previous_relation"] = RELATIONS[since]
     figures["previous_label"] = bases[since].label
     rows = {d: district_row(sums["current"][d], mode) for d in figures["included"]}
     previous_rows = {d: district_row(sums[since][d], mode) for d in figures["included"]}
